@@ -1,0 +1,128 @@
+//! The `leasy` command line.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    app::{Server, shutdown_signal},
+    config::{DatabaseConfig, ServerConfig},
+    demo,
+    store::Store,
+    telemetry,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leasy",
+    version,
+    about = "Leasy server: lease-to-own cars for drivers"
+)]
+struct Cli {
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "LEASY_LOG_JSON", global = true)]
+    log_json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (migrations run first).
+    Serve {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(flatten)]
+        server: ServerConfig,
+        /// Load the demo data if it is not there yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Load the demo data if it is not there yet.
+    Demo {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        /// Folder of stored files (the demo writes its PDFs there).
+        #[arg(long, env = "LEASY_FILES_DIR", default_value = "files")]
+        files_dir: std::path::PathBuf,
+        /// Also make sure this many synthetic clients exist (for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        clients: u32,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_json);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve {
+            database,
+            server,
+            demo: with_demo,
+        } => {
+            let store = open(&database).await?;
+            if with_demo {
+                demo::load(&store, &server.files_dir).await?;
+            }
+            let server = Server::bind(store.clone(), server).await?;
+            tracing::info!(
+                address = %server.local_addr(),
+                database = %database.database_url,
+                "listening"
+            );
+            server.run(shutdown_signal()).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Migrate { database } => {
+            open(&database).await?.close().await;
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::Demo {
+            database,
+            files_dir,
+            clients,
+        } => {
+            let store = open(&database).await?;
+            demo::load(&store, &files_dir).await?;
+            if clients > 0 {
+                let started = std::time::Instant::now();
+                let added = demo::synthetic_clients(&store, clients).await?;
+                tracing::info!(added, elapsed = ?started.elapsed(), "synthetic clients ready");
+            }
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn open(database: &DatabaseConfig) -> anyhow::Result<Store> {
+    let store = Store::connect(database).await?;
+    store.migrate().await?;
+    Ok(store)
+}

@@ -1,0 +1,185 @@
+//! Settings. Each one comes from a command-line flag or its environment variable, and has a
+//! default that runs with nothing set. The README lists them all.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::Args;
+
+/// Where the data lives: an SQLite file path or URL, or a `postgres://` URL.
+///
+/// The URL may carry a password, so it never prints in full.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn new(raw: impl Into<String>) -> Self {
+        Self(raw.into())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
+    }
+
+    /// The URL as sqlx expects it: a bare path becomes an SQLite URL that creates the file.
+    pub fn connect_url(&self) -> String {
+        if self.is_postgres() || self.0.starts_with("sqlite:") {
+            self.0.clone()
+        } else {
+            format!("sqlite://{}?mode=rwc", self.0)
+        }
+    }
+}
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::new(s))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    /// Shows the URL with any password replaced by `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = &self.0;
+        let Some(scheme_end) = url.find("://") else {
+            return f.write_str(url);
+        };
+        let rest = &url[scheme_end + 3..];
+        let host_start = rest.find('@');
+        let user_end = rest
+            .find(':')
+            .filter(|c| host_start.is_some_and(|h| *c < h));
+        match (user_end, host_start) {
+            (Some(colon), Some(at)) => write!(
+                f,
+                "{}{}:***{}",
+                &url[..scheme_end + 3],
+                &rest[..colon],
+                &rest[at..]
+            ),
+            _ => f.write_str(url),
+        }
+    }
+}
+
+/// Database settings, shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// SQLite file or URL, or a postgres:// URL.
+    #[arg(long, env = "DATABASE_URL", default_value = "leasy.db")]
+    pub database_url: DatabaseUrl,
+
+    /// Largest number of open database connections per process.
+    #[arg(long, env = "LEASY_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    pub db_max_connections: u32,
+}
+
+/// Settings of the HTTP server.
+#[derive(Debug, Clone, Args)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    #[arg(long, env = "LEASY_BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+
+    /// Folder of uploaded and demo files, served under /static/files/.
+    #[arg(long, env = "LEASY_FILES_DIR", default_value = "files")]
+    pub files_dir: PathBuf,
+
+    /// Days a login token stays valid.
+    #[arg(long, env = "LEASY_TOKEN_TTL_DAYS", default_value_t = 90)]
+    pub token_ttl_days: u32,
+
+    /// Number of reverse proxies in front of the server. With 0 the client address is the
+    /// peer of the connection; with N it is the N-th address from the right of
+    /// X-Forwarded-For, which the proxies append and a client cannot forge.
+    #[arg(long, env = "LEASY_TRUSTED_PROXIES", default_value_t = 0)]
+    pub trusted_proxies: usize,
+
+    /// Failed logins allowed per document within the window before answering 429.
+    #[arg(
+        long,
+        env = "LEASY_LOGIN_MAX_FAILURES_PER_DOCUMENT",
+        default_value_t = 5
+    )]
+    pub login_max_failures_per_document: u32,
+
+    /// Failed logins allowed per client address within the window before answering 429.
+    #[arg(
+        long,
+        env = "LEASY_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        default_value_t = 20
+    )]
+    pub login_max_failures_per_address: u32,
+
+    /// Length of the login-failure window, in seconds.
+    #[arg(long, env = "LEASY_LOGIN_WINDOW_SECONDS", default_value_t = 900)]
+    pub login_window_seconds: u64,
+
+    /// Public key of the Kushki merchant, handed to the app to tokenize cards.
+    #[arg(
+        long,
+        env = "LEASY_KUSHKI_PUBLIC_KEY",
+        default_value = "sandbox-public-key"
+    )]
+    pub kushki_public_key: String,
+
+    /// Public base URL of the server (`https://api.leasy.pe`), used for absolute file URLs.
+    /// Unset, the request's Host header is used.
+    #[arg(long, env = "LEASY_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Seconds to wait for requests in flight when shutting down.
+    #[arg(long, env = "LEASY_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
+    pub shutdown_grace_seconds: u64,
+}
+
+impl ServerConfig {
+    pub fn token_ttl(&self) -> Duration {
+        Duration::from_secs(u64::from(self.token_ttl_days) * 24 * 3600)
+    }
+
+    /// Settings for tests and tools: defaults everywhere, files in `files_dir`.
+    pub fn local(files_dir: PathBuf) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            files_dir,
+            token_ttl_days: 90,
+            trusted_proxies: 0,
+            login_max_failures_per_document: 5,
+            login_max_failures_per_address: 20,
+            login_window_seconds: 900,
+            kushki_public_key: "sandbox-public-key".into(),
+            public_url: None,
+            shutdown_grace_seconds: 20,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_hides_the_password() {
+        let url = DatabaseUrl::new("postgres://leasy:s3cret@db:5432/leasy");
+        assert_eq!(url.to_string(), "postgres://leasy:***@db:5432/leasy");
+        assert_eq!(
+            DatabaseUrl::new("postgres://leasy@db/leasy").to_string(),
+            "postgres://leasy@db/leasy"
+        );
+    }
+
+    #[test]
+    fn a_bare_path_is_an_sqlite_file() {
+        let url = DatabaseUrl::new("leasy.db");
+        assert!(!url.is_postgres());
+        assert_eq!(url.connect_url(), "sqlite://leasy.db?mode=rwc");
+    }
+}

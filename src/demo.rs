@@ -1,0 +1,360 @@
+//! Demo data: the client of the API reference's example, a second client to show that
+//! each sees only their own data, and synthetic clients for benchmarks. Loading twice
+//! changes nothing.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::Duration;
+
+use crate::{
+    domain::{card::MaskedCardNumber, money::Money, password, time},
+    store::{
+        Store, Tx,
+        cards::{self, NewCard},
+        clients::{self, NewClient},
+        contracts::{self, NewCar, NewCarDocument, NewContract},
+    },
+};
+
+pub const DEMO_DOCUMENT: &str = "12345678";
+pub const DEMO_PASSWORD: &str = "demo123";
+pub const SECOND_DOCUMENT: &str = "87654321";
+
+/// Demo files, written under the files folder at these paths.
+const FILES: [(&str, &[u8]); 4] = [
+    (
+        "soat/demo-soat-abc123.pdf",
+        include_bytes!("../assets/demo/soat.pdf"),
+    ),
+    (
+        "secure/demo-secure-abc123.pdf",
+        include_bytes!("../assets/demo/insurance.pdf"),
+    ),
+    (
+        "photos/demo-cobalt-front.png",
+        include_bytes!("../assets/demo/car-front.png"),
+    ),
+    (
+        "photos/demo-cobalt-side.png",
+        include_bytes!("../assets/demo/car-side.png"),
+    ),
+];
+
+/// Loads the demo clients unless they are there already, and makes sure their files
+/// exist in `files_dir`.
+pub async fn load(store: &Store, files_dir: &Path) -> anyhow::Result<()> {
+    write_files(files_dir).await?;
+    if clients::find_login(store.pool(), DEMO_DOCUMENT)
+        .await?
+        .is_some()
+    {
+        tracing::info!("demo data already loaded");
+        return Ok(());
+    }
+    let hash = tokio::task::spawn_blocking(|| password::hash(DEMO_PASSWORD)).await?;
+    let mut tx = store.begin_write().await?;
+    insert_reference_client(&mut tx, &hash).await?;
+    insert_second_client(&mut tx, &hash).await?;
+    tx.commit().await?;
+    tracing::info!(document = "demo", "demo data loaded");
+    Ok(())
+}
+
+async fn write_files(files_dir: &Path) -> anyhow::Result<()> {
+    for (path, bytes) in FILES {
+        let target = files_dir.join(path);
+        if tokio::fs::try_exists(&target).await.unwrap_or(false) {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .with_context(|| format!("cannot create {parent:?}"))?;
+        }
+        tokio::fs::write(&target, bytes)
+            .await
+            .with_context(|| format!("cannot write {target:?}"))?;
+    }
+    Ok(())
+}
+
+/// The client of the reference's example: an active Chevrolet Cobalt 2018 contract at
+/// S/ 525 a week with automatic charges, a Kushki MASTERCARD and a plain visa card.
+async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
+    let now = time::now_unix();
+    let client_id = clients::insert(
+        &mut **tx,
+        &NewClient {
+            document: DEMO_DOCUMENT,
+            first_name: "José",
+            last_name: "Ñahui Pérez",
+            email: "jose.nahui@example.pe",
+            address: "Av. Javier Prado Este 1234, San Isidro, Lima",
+            phone_number: "987654321",
+            password_hash: hash,
+        },
+        now - 21 * 7 * 24 * 3600,
+    )
+    .await?;
+    sqlx::query("update clients set firebase_token = $1 where client_id = $2")
+        .bind("demo-firebase-token")
+        .bind(client_id)
+        .execute(&mut **tx)
+        .await?;
+    let car_id = contracts::insert_car(
+        &mut **tx,
+        &NewCar {
+            hash: "5f0c2a8e-3d4b-4c6e-9a1f-2b7d8e9c0a11",
+            brand: "Chevrolet",
+            model: "Cobalt",
+            year: "2018",
+            license_plate: "ABC-123",
+        },
+        now,
+    )
+    .await?;
+    let due = (time::lima_today() + Duration::days(200)).to_string();
+    for (kind, number, file) in [
+        ("soat", "SOAT-2026-778812", FILES[0].0),
+        ("insurance", "POL-55-000123", FILES[1].0),
+    ] {
+        contracts::insert_car_document(
+            &mut **tx,
+            &NewCarDocument {
+                car_id,
+                kind,
+                number,
+                owner: "Leasy S.A.C.",
+                due_date: Some(&due),
+                file_path: Some(file),
+            },
+            now,
+        )
+        .await?;
+    }
+    for (position, (path, _)) in FILES[2..].iter().enumerate() {
+        contracts::insert_car_photo(&mut **tx, car_id, path, position as i64, now).await?;
+    }
+    let start = (time::lima_today() - Duration::weeks(20)).to_string();
+    contracts::insert(
+        &mut **tx,
+        &NewContract {
+            hash: "9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a10",
+            client_id,
+            car_id,
+            status: "contract_active",
+            weekly_amount: Money::from_cents(52500),
+            weeks: 130,
+            start_date: Some(&start),
+            auto_charge: true,
+        },
+        now - 20 * 7 * 24 * 3600,
+    )
+    .await?;
+    insert_cards(tx, client_id, now).await
+}
+
+async fn insert_cards(tx: &mut Tx, client_id: i64, now: i64) -> anyhow::Result<()> {
+    let kushki = MaskedCardNumber::parse("545195XXXXXX5480").expect("valid mask");
+    let visa = MaskedCardNumber::parse("454775******6006").expect("valid mask");
+    cards::insert(
+        &mut **tx,
+        &NewCard {
+            client_id,
+            card_number: &kushki,
+            brand: "MASTERCARD",
+            expiration_month: None,
+            expiration_year: None,
+            kushki_subscription_id: "1676385575463000",
+        },
+        now,
+    )
+    .await?;
+    cards::insert(
+        &mut **tx,
+        &NewCard {
+            client_id,
+            card_number: &visa,
+            brand: "visa",
+            expiration_month: Some("03"),
+            expiration_year: Some("22"),
+            kushki_subscription_id: "",
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// A second client with a car, a contract and a card of her own.
+async fn insert_second_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
+    let now = time::now_unix();
+    let client_id = clients::insert(
+        &mut **tx,
+        &NewClient {
+            document: SECOND_DOCUMENT,
+            first_name: "María",
+            last_name: "Quispe Huamán",
+            email: "maria.quispe@example.pe",
+            address: "Jr. Cusco 455, Cercado de Lima",
+            phone_number: "912345678",
+            password_hash: hash,
+        },
+        now,
+    )
+    .await?;
+    clients::insert_phone(&mut **tx, client_id, "014567890", now).await?;
+    let car_id = contracts::insert_car(
+        &mut **tx,
+        &NewCar {
+            hash: "0d6f1e2a-7b3c-4d5e-a6f7-8091a2b3c4d5",
+            brand: "Kia",
+            model: "Rio",
+            year: "2021",
+            license_plate: "BXT-482",
+        },
+        now,
+    )
+    .await?;
+    contracts::insert(
+        &mut **tx,
+        &NewContract {
+            hash: "c3a1b2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            client_id,
+            car_id,
+            status: "contract_active",
+            weekly_amount: Money::from_cents(48050),
+            weeks: 130,
+            start_date: Some(&(time::lima_today() - Duration::weeks(3)).to_string()),
+            auto_charge: false,
+        },
+        now,
+    )
+    .await?;
+    let card = MaskedCardNumber::parse("411111XXXXXX1111").expect("valid mask");
+    cards::insert(
+        &mut **tx,
+        &NewCard {
+            client_id,
+            card_number: &card,
+            brand: "VISA",
+            expiration_month: None,
+            expiration_year: None,
+            kushki_subscription_id: "1699000000000001",
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Synthetic client number `n`: document `7` followed by `n` in seven digits.
+pub fn synthetic_document(n: u32) -> String {
+    format!("7{n:07}")
+}
+
+/// Makes sure synthetic clients 1 to `count` exist, each with a car, its documents, an
+/// active contract and two cards; their password is the demo password. Returns how many
+/// were added.
+///
+/// They all share one password hash (one salt), which is acceptable only for test data:
+/// hashing each separately would take minutes.
+pub async fn synthetic_clients(store: &Store, count: u32) -> anyhow::Result<u32> {
+    anyhow::ensure!(count <= 9_999_999, "at most 9,999,999 synthetic clients");
+    let hash = tokio::task::spawn_blocking(|| password::hash(DEMO_PASSWORD)).await?;
+    let now = time::now_unix();
+    let start = (time::lima_today() - Duration::weeks(4)).to_string();
+    let mut added = 0;
+    let mut n = 1;
+    while n <= count {
+        let batch_end = (n + 499).min(count);
+        let mut tx = store.begin_write().await?;
+        for i in n..=batch_end {
+            if insert_synthetic(&mut tx, i, &hash, &start, now).await? {
+                added += 1;
+            }
+        }
+        tx.commit().await?;
+        n = batch_end + 1;
+    }
+    Ok(added)
+}
+
+async fn insert_synthetic(
+    tx: &mut Tx,
+    n: u32,
+    hash: &str,
+    start: &str,
+    now: i64,
+) -> anyhow::Result<bool> {
+    let document = synthetic_document(n);
+    let client_id: Option<i64> = sqlx::query_scalar(
+        "insert into clients
+             (document, first_name, last_name, email, address, phone_number, password_hash,
+              created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (document) do nothing
+         returning client_id",
+    )
+    .bind(&document)
+    .bind("Cliente")
+    .bind(format!("Sintético {n}"))
+    .bind(format!("cliente{n}@example.pe"))
+    .bind("Av. Arequipa 100, Lima")
+    .bind(format!("9{n:08}"))
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(client_id) = client_id else {
+        return Ok(false);
+    };
+    let car_hash = uuid::Uuid::new_v4().to_string();
+    let plate = format!("S{n:07}");
+    let car_id = contracts::insert_car(
+        &mut **tx,
+        &NewCar {
+            hash: &car_hash,
+            brand: "Toyota",
+            model: "Yaris",
+            year: "2022",
+            license_plate: &plate,
+        },
+        now,
+    )
+    .await?;
+    for (kind, file) in [("soat", FILES[0].0), ("insurance", FILES[1].0)] {
+        contracts::insert_car_document(
+            &mut **tx,
+            &NewCarDocument {
+                car_id,
+                kind,
+                number: "",
+                owner: "Leasy S.A.C.",
+                due_date: None,
+                file_path: Some(file),
+            },
+            now,
+        )
+        .await?;
+    }
+    let contract_hash = uuid::Uuid::new_v4().to_string();
+    contracts::insert(
+        &mut **tx,
+        &NewContract {
+            hash: &contract_hash,
+            client_id,
+            car_id,
+            status: "contract_active",
+            weekly_amount: Money::from_cents(50000 + i64::from(n % 100) * 50),
+            weeks: 130,
+            start_date: Some(start),
+            auto_charge: n.is_multiple_of(2),
+        },
+        now,
+    )
+    .await?;
+    insert_cards(tx, client_id, now).await?;
+    Ok(true)
+}

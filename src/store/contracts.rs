@@ -1,0 +1,186 @@
+//! Contracts and the cars they lease, with the cars' documents and photos.
+
+use sqlx::{AnyExecutor, FromRow};
+
+use super::flag;
+use crate::domain::money::Money;
+
+/// A contract with its car, as the client's profile shows it.
+#[derive(Debug, FromRow)]
+pub struct ContractCarRow {
+    pub contract_id: i64,
+    pub hash: String,
+    pub status: String,
+    pub weekly_amount_cents: i64,
+    pub auto_charge: i64,
+    pub created_at: i64,
+    pub car_id: i64,
+    pub car_hash: String,
+    pub brand: String,
+    pub model: String,
+    pub year: String,
+    pub license_plate: String,
+    pub soat_file: Option<String>,
+    pub insurance_file: Option<String>,
+}
+
+impl ContractCarRow {
+    pub fn weekly_amount(&self) -> Money {
+        Money::from_cents(self.weekly_amount_cents)
+    }
+
+    pub fn auto_charge(&self) -> bool {
+        flag(self.auto_charge)
+    }
+}
+
+#[derive(Debug, FromRow)]
+pub struct CarPhotoRow {
+    pub car_id: i64,
+    pub file_path: String,
+}
+
+pub struct NewCar<'a> {
+    pub hash: &'a str,
+    pub brand: &'a str,
+    pub model: &'a str,
+    pub year: &'a str,
+    pub license_plate: &'a str,
+}
+
+pub struct NewCarDocument<'a> {
+    pub car_id: i64,
+    pub kind: &'a str,
+    pub number: &'a str,
+    pub owner: &'a str,
+    pub due_date: Option<&'a str>,
+    pub file_path: Option<&'a str>,
+}
+
+pub struct NewContract<'a> {
+    pub hash: &'a str,
+    pub client_id: i64,
+    pub car_id: i64,
+    pub status: &'a str,
+    pub weekly_amount: Money,
+    pub weeks: i64,
+    pub start_date: Option<&'a str>,
+    pub auto_charge: bool,
+}
+
+/// The client's contracts, oldest first, each with its car and the car's SOAT and
+/// insurance files.
+pub async fn for_client(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+) -> sqlx::Result<Vec<ContractCarRow>> {
+    sqlx::query_as(
+        "select k.contract_id, k.hash, k.status, k.weekly_amount_cents, k.auto_charge,
+                k.created_at, c.car_id, c.hash as car_hash, c.brand, c.model, c.year,
+                c.license_plate, s.file_path as soat_file, i.file_path as insurance_file
+         from contracts k
+         join cars c on c.car_id = k.car_id
+         left join car_documents s on s.car_id = c.car_id and s.kind = 'soat'
+         left join car_documents i on i.car_id = c.car_id and i.kind = 'insurance'
+         where k.client_id = $1
+         order by k.contract_id",
+    )
+    .bind(client_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Photos of the cars of the client's contracts, in display order.
+pub async fn car_photos_for_client(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+) -> sqlx::Result<Vec<CarPhotoRow>> {
+    sqlx::query_as(
+        "select p.car_id, p.file_path
+         from car_photos p join contracts k on k.car_id = p.car_id
+         where k.client_id = $1
+         order by p.car_id, p.position, p.car_photo_id",
+    )
+    .bind(client_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn insert_car(db: impl AnyExecutor<'_>, car: &NewCar<'_>, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into cars (hash, brand, model, year, license_plate, created_at)
+         values ($1, $2, $3, $4, $5, $6) returning car_id",
+    )
+    .bind(car.hash)
+    .bind(car.brand)
+    .bind(car.model)
+    .bind(car.year)
+    .bind(car.license_plate)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn insert_car_document(
+    db: impl AnyExecutor<'_>,
+    doc: &NewCarDocument<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into car_documents (car_id, kind, number, owner, due_date, file_path, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(doc.car_id)
+    .bind(doc.kind)
+    .bind(doc.number)
+    .bind(doc.owner)
+    .bind(doc.due_date)
+    .bind(doc.file_path)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_car_photo(
+    db: impl AnyExecutor<'_>,
+    car_id: i64,
+    file_path: &str,
+    position: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into car_photos (car_id, file_path, position, created_at) values ($1, $2, $3, $4)",
+    )
+    .bind(car_id)
+    .bind(file_path)
+    .bind(position)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert(
+    db: impl AnyExecutor<'_>,
+    contract: &NewContract<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into contracts
+             (hash, client_id, car_id, status, weekly_amount_cents, weeks, start_date,
+              auto_charge, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning contract_id",
+    )
+    .bind(contract.hash)
+    .bind(contract.client_id)
+    .bind(contract.car_id)
+    .bind(contract.status)
+    .bind(contract.weekly_amount.cents())
+    .bind(contract.weeks)
+    .bind(contract.start_date)
+    .bind(i64::from(contract.auto_charge))
+    .bind(now)
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,123 @@
+//! Database access. One set of queries serves SQLite and PostgreSQL through sqlx's `Any`
+//! driver; only the migrations differ. Each submodule owns the SQL of one aggregate.
+//!
+//! Conventions forced by `Any`: integers are `i64`, flags are 0/1 integers, instants are
+//! unix seconds, calendar days are `YYYY-MM-DD` text, money is integer cents.
+
+pub mod cards;
+pub mod clients;
+pub mod contracts;
+pub mod login_failures;
+pub mod tokens;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::{
+    AnyPool, Executor, Transaction,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+};
+
+use crate::config::DatabaseConfig;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A transaction on either database.
+pub type Tx = Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The shared handle on the database: a connection pool and which database it is.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if config.database_url.is_postgres() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let options: AnyConnectOptions = config
+            .database_url
+            .connect_url()
+            .parse()
+            .with_context(|| format!("invalid database URL {}", config.database_url))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(config.db_max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work beside the one writer; FULL makes a committed
+                        // payment survive a power cut; the busy timeout queues writers
+                        // instead of failing them.
+                        conn.execute(
+                            "pragma journal_mode = wal; pragma synchronous = full; \
+                             pragma busy_timeout = 10000; pragma foreign_keys = on;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database at {}", config.database_url))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migrations failed")
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes can fail with
+    /// a busy snapshot that no timeout cures.
+    pub async fn begin_write(&self) -> sqlx::Result<Tx> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Reads a 0/1 flag column.
+pub(crate) fn flag(value: i64) -> bool {
+    value != 0
+}
+
+/// Whether an error is a unique-constraint violation (on either database).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}

@@ -1,0 +1,17 @@
+//! Logging: `tracing` to standard error, as text or JSON lines. The level comes from
+//! `LEASY_LOG` (an `EnvFilter` directive, default `info`).
+
+use tracing_subscriber::{EnvFilter, fmt};
+
+pub fn init(json: bool) {
+    let filter = EnvFilter::try_from_env("LEASY_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let result = if json {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
+    // A second init (tests) keeps the first subscriber.
+    drop(result);
+}
