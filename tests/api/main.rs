@@ -1,0 +1,7 @@
+//! End-to-end tests over real HTTP, against SQLite always and PostgreSQL when
+//! `LEASY_TEST_POSTGRES_URL` is set.
+
+mod helpers;
+
+mod auth;
+mod profile;
