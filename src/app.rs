@@ -24,6 +24,8 @@ impl Server {
         tokio::fs::create_dir_all(&config.files_dir)
             .await
             .with_context(|| format!("cannot create the files folder {:?}", config.files_dir))?;
+        // Made now so that the first login with an unknown document is not slower.
+        tokio::task::spawn_blocking(crate::domain::password::decoy_hash).await?;
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;

@@ -119,7 +119,13 @@ pub fn request_span(request: &Request) -> Span {
         .extensions()
         .get::<MatchedPath>()
         .map(MatchedPath::as_str)
-        .unwrap_or("unmatched");
+        .unwrap_or_else(|| {
+            if request.uri().path().starts_with("/static/files/") {
+                "/static/files"
+            } else {
+                "unmatched"
+            }
+        });
     let request_id = request
         .headers()
         .get(REQUEST_ID)

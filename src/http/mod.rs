@@ -110,7 +110,10 @@ async fn not_found() -> ApiError {
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "`{\"status\": \"ok\"}`"), (status = 503)))]
 async fn health(State(state): State<AppState>) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    sqlx::query("select 1").execute(state.store.pool()).await?;
+    sqlx::query("select 1")
+        .execute(state.store.pool())
+        .await
+        .map_err(|err| ApiError::Busy(err.to_string()))?;
     Ok(axum::Json(serde_json::json!({ "status": "ok" })))
 }
 

@@ -192,8 +192,9 @@ pub async fn status_json(response: Response) -> (u16, Value) {
     (status, body)
 }
 
-/// Creates an empty database on the test PostgreSQL server and returns its URL.
-async fn fresh_postgres_database() -> Option<String> {
+/// Creates an empty database on the test PostgreSQL server and returns its URL; `None`
+/// when no test server is configured.
+pub async fn fresh_postgres_database() -> Option<String> {
     let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())?;
     sqlx::any::install_default_drivers();
     let name = format!("leasy_test_{}", uuid::Uuid::new_v4().simple());

@@ -4,4 +4,10 @@
 mod helpers;
 
 mod auth;
+mod cli;
+mod errors;
+mod lifecycle;
+mod logs;
+mod operations;
 mod profile;
+mod sweep;

@@ -1,0 +1,108 @@
+//! What operators and integrators use: the health check, the OpenAPI document and the
+//! docs page, which works offline.
+
+use reqwest::header::CONTENT_TYPE;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, status_json};
+
+async fn health_check_answers_ok(app: TestApp) {
+    let answer = status_json(app.get("/healthz", None).await).await;
+
+    assert_eq!(answer, (200, json!({ "status": "ok" })));
+}
+
+async fn openapi_document_lists_the_routes_and_the_token_header(app: TestApp) {
+    let (status, doc) = status_json(app.get("/api/openapi.json", None).await).await;
+
+    assert_eq!(status, 200);
+    let version = doc["openapi"].as_str().expect("an openapi version");
+    assert!(version.starts_with('3'), "{version}");
+    for path in [
+        "/api/v1/clients/auth/",
+        "/api/v1/clients/profile/",
+        "/api/v2/clients/profile/",
+        "/api/v1/clients/cards/",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+    let schemes = doc["components"]["securitySchemes"]
+        .as_object()
+        .expect("security schemes");
+    let header_schemes: Vec<Value> = schemes
+        .values()
+        .map(|s| json!({ "type": s["type"], "in": s["in"], "name": s["name"] }))
+        .collect();
+    assert!(
+        header_schemes
+            .contains(&json!({ "type": "apiKey", "in": "header", "name": "Authentication" })),
+        "{header_schemes:?}"
+    );
+    let profile = &doc["paths"]["/api/v1/clients/profile/"]["get"];
+    let scheme_name = profile["security"][0]
+        .as_object()
+        .and_then(|s| s.keys().next())
+        .expect("the profile requires a token");
+    assert_eq!(schemes[scheme_name]["name"], "Authentication");
+}
+
+/// The values of `attribute="..."` in an HTML page.
+fn attribute_values(html: &str, attribute: &str) -> Vec<String> {
+    let marker = format!("{attribute}=\"");
+    html.split(&marker)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn docs_page_and_its_assets_are_served_locally(app: TestApp) {
+    let page = app.get("/api/docs/", None).await;
+
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    let mut assets = attribute_values(&html, "href");
+    assets.extend(attribute_values(&html, "src"));
+    for expected in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
+        assert!(
+            assets.iter().any(|a| a.ends_with(expected)),
+            "{expected} in {assets:?}"
+        );
+    }
+    for asset in &assets {
+        assert!(
+            !asset.contains("//"),
+            "{asset} is served by the server itself"
+        );
+        let path = format!("/api/docs/{}", asset.trim_start_matches("./"));
+        let response = app.get(&path, None).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    let initializer = app
+        .get("/api/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        initializer.contains("\"/api/openapi.json\""),
+        "{initializer}"
+    );
+}
+
+crate::db_tests!(
+    health_check_answers_ok,
+    openapi_document_lists_the_routes_and_the_token_header,
+    docs_page_and_its_assets_are_served_locally,
+);
