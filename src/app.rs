@@ -87,8 +87,8 @@ async fn upkeep(store: Store) {
         if let Err(err) = store::tokens::purge(store.pool(), day_ago).await {
             tracing::warn!(error = %err, "token purge failed");
         }
-        if let Err(err) = store::login_failures::purge(store.pool(), day_ago).await {
-            tracing::warn!(error = %err, "login-failure purge failed");
+        if let Err(err) = store::throttles::purge(store.pool(), day_ago).await {
+            tracing::warn!(error = %err, "throttle purge failed");
         }
     }
 }

@@ -25,7 +25,7 @@ create table clients (
     uber_plan_id integer references uber_plans (uber_plan_id),
     created_at integer not null
 );
-create index clients_email_idx on clients (email);
+create unique index clients_email_idx on clients (email);
 
 create table client_tokens (
     client_token_id integer primary key,
@@ -121,11 +121,12 @@ create table wallet_movements (
 );
 create index wallet_movements_client_idx on wallet_movements (client_id, created_at);
 
--- Login failures, shared by every server process: one row per throttled key.
-create table login_failures (
+-- Rate-limit counters (failed logins, sign-ups), shared by every server process: one row
+-- per throttled key and its current window.
+create table throttles (
     scope_key text primary key,
     window_started_at integer not null,
-    failures integer not null
+    hits integer not null
 );
 
 insert into uber_plans (code_name, name, discount_percent, description, created_at) values

@@ -73,9 +73,7 @@ pub async fn login(
     ];
     let now = now_unix();
     for (key, max) in &keys {
-        if store::login_failures::is_locked(state.store.pool(), key, *max, now, limiter.window)
-            .await?
-        {
+        if store::throttles::is_reached(state.store.pool(), key, *max, now, limiter.window).await? {
             return Err(ApiError::TooManyRequests {
                 retry_after_seconds: limiter.window as u64,
             });
@@ -90,11 +88,11 @@ pub async fn login(
 
     let Some(login) = login.filter(|_| matches) else {
         for (key, _) in &keys {
-            store::login_failures::record(state.store.pool(), key, now, limiter.window).await?;
+            store::throttles::hit(state.store.pool(), key, now, limiter.window).await?;
         }
         return Err(ApiError::message(BAD_CREDENTIALS));
     };
-    store::login_failures::clear(state.store.pool(), &keys[0].0).await?;
+    store::throttles::clear(state.store.pool(), &keys[0].0).await?;
     let token = Token::generate();
     let expires_at = now + state.config.token_ttl().as_secs() as i64;
     store::tokens::insert(

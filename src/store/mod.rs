@@ -7,7 +7,7 @@
 pub mod cards;
 pub mod clients;
 pub mod contracts;
-pub mod login_failures;
+pub mod throttles;
 pub mod tokens;
 
 use std::time::Duration;
