@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::{
     app::{Server, shutdown_signal},
     config::{DatabaseConfig, ServerConfig},
-    demo,
+    demo, staff_cli,
     store::Store,
     telemetry,
 };
@@ -54,6 +54,27 @@ enum Command {
         /// Also make sure this many synthetic clients exist (for benchmarks).
         #[arg(long, default_value_t = 0)]
         clients: u32,
+    },
+    /// Manage staff accounts.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffAction {
+    /// Create a staff account; the password is read from standard input.
+    Create {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, ops or viewer.
+        #[arg(long)]
+        role: String,
     },
 }
 
@@ -116,6 +137,25 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 tracing::info!(added, elapsed = ?started.elapsed(), "synthetic clients ready");
             }
             store.close().await;
+            Ok(())
+        }
+        Command::Staff {
+            action:
+                StaffAction::Create {
+                    database,
+                    email,
+                    name,
+                    role,
+                },
+        } => {
+            let password = staff_cli::read_password()?;
+            let store = open(&database).await?;
+            let staff_id = staff_cli::create(&store, &email, &name, &role, &password).await?;
+            store.close().await;
+            println!(
+                "staff account {staff_id} created for {}",
+                email.trim().to_lowercase()
+            );
             Ok(())
         }
     }

@@ -96,6 +96,18 @@ pub struct ServerConfig {
     #[arg(long, env = "LEASY_TOKEN_TTL_DAYS", default_value_t = 90)]
     pub token_ttl_days: u32,
 
+    /// Hours a staff login token stays valid.
+    #[arg(long, env = "LEASY_STAFF_TOKEN_TTL_HOURS", default_value_t = 12)]
+    pub staff_token_ttl_hours: u32,
+
+    /// Largest uploaded file accepted, in bytes.
+    #[arg(long, env = "LEASY_UPLOAD_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub upload_max_bytes: usize,
+
+    /// Sign-ups (`POST /clients/new/`) accepted per client address per hour.
+    #[arg(long, env = "LEASY_LEADS_PER_ADDRESS_PER_HOUR", default_value_t = 5)]
+    pub leads_per_address_per_hour: u32,
+
     /// Number of reverse proxies in front of the server. With 0 the client address is the
     /// peer of the connection; with N it is the N-th address from the right of
     /// X-Forwarded-For, which the proxies append and a client cannot forge.
@@ -145,12 +157,19 @@ impl ServerConfig {
         Duration::from_secs(u64::from(self.token_ttl_days) * 24 * 3600)
     }
 
+    pub fn staff_token_ttl(&self) -> Duration {
+        Duration::from_secs(u64::from(self.staff_token_ttl_hours) * 3600)
+    }
+
     /// Settings for tests and tools: defaults everywhere, files in `files_dir`.
     pub fn local(files_dir: PathBuf) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             files_dir,
             token_ttl_days: 90,
+            staff_token_ttl_hours: 12,
+            upload_max_bytes: 10 * 1024 * 1024,
+            leads_per_address_per_hour: 5,
             trusted_proxies: 0,
             login_max_failures_per_document: 5,
             login_max_failures_per_address: 20,

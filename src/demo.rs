@@ -12,8 +12,9 @@ use crate::{
     store::{
         Store, Tx,
         cards::{self, NewCard},
+        cars::{self, NewCar, NewCarDocument},
         clients::{self, NewClient},
-        contracts::{self, NewCar, NewCarDocument, NewContract},
+        contracts::{self, NewContract},
     },
 };
 
@@ -102,7 +103,7 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
         .bind(client_id)
         .execute(&mut **tx)
         .await?;
-    let car_id = contracts::insert_car(
+    let car_id = cars::insert_car(
         &mut **tx,
         &NewCar {
             hash: "5f0c2a8e-3d4b-4c6e-9a1f-2b7d8e9c0a11",
@@ -119,7 +120,7 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
         ("soat", "SOAT-2026-778812", FILES[0].0),
         ("insurance", "POL-55-000123", FILES[1].0),
     ] {
-        contracts::insert_car_document(
+        cars::insert_car_document(
             &mut **tx,
             &NewCarDocument {
                 car_id,
@@ -134,7 +135,7 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
         .await?;
     }
     for (position, (path, _)) in FILES[2..].iter().enumerate() {
-        contracts::insert_car_photo(&mut **tx, car_id, path, position as i64, now).await?;
+        cars::insert_car_photo(&mut **tx, car_id, path, position as i64, now).await?;
     }
     let start = (time::lima_today() - Duration::weeks(20)).to_string();
     contracts::insert(
@@ -205,7 +206,7 @@ async fn insert_second_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
     )
     .await?;
     clients::insert_phone(&mut **tx, client_id, "014567890", now).await?;
-    let car_id = contracts::insert_car(
+    let car_id = cars::insert_car(
         &mut **tx,
         &NewCar {
             hash: "0d6f1e2a-7b3c-4d5e-a6f7-8091a2b3c4d5",
@@ -312,7 +313,7 @@ async fn insert_synthetic(
     };
     let car_hash = uuid::Uuid::new_v4().to_string();
     let plate = format!("S{n:07}");
-    let car_id = contracts::insert_car(
+    let car_id = cars::insert_car(
         &mut **tx,
         &NewCar {
             hash: &car_hash,
@@ -325,7 +326,7 @@ async fn insert_synthetic(
     )
     .await?;
     for (kind, file) in [("soat", FILES[0].0), ("insurance", FILES[1].0)] {
-        contracts::insert_car_document(
+        cars::insert_car_document(
             &mut **tx,
             &NewCarDocument {
                 car_id,

@@ -6,5 +6,6 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod staff_cli;
 pub mod store;
 pub mod telemetry;

@@ -1,7 +1,11 @@
 //! The business rules, as plain types and functions with no I/O.
 
 pub mod card;
+pub mod contract;
 pub mod money;
 pub mod password;
+pub mod person;
+pub mod staff;
 pub mod time;
 pub mod token;
+pub mod upload;

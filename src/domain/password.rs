@@ -53,6 +53,26 @@ pub fn decoy_hash() -> &'static str {
     &DECOY
 }
 
+/// Every rule a new password breaks, in Spanish, in a fixed order; empty when it is good.
+/// At least 6 characters, with at least one letter and one digit.
+pub fn rule_failures(new_password: &str) -> Vec<&'static str> {
+    let mut failures = Vec::new();
+    let length = new_password.nfc().count();
+    if length < 6 {
+        failures.push("La nueva contraseña debe tener al menos 6 caracteres");
+    }
+    if new_password.len() > MAX_LEN {
+        failures.push("La nueva contraseña debe tener como máximo 256 caracteres");
+    }
+    if !new_password.chars().any(char::is_alphabetic) {
+        failures.push("La nueva contraseña debe tener al menos una letra");
+    }
+    if !new_password.chars().any(|c| c.is_ascii_digit()) {
+        failures.push("La nueva contraseña debe tener al menos un número");
+    }
+    failures
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +93,25 @@ mod tests {
         assert_ne!(composed, decomposed);
         let stored = hash(composed);
         assert!(verify(decomposed, &stored));
+    }
+
+    #[test]
+    fn password_rules_one_by_one() {
+        assert!(rule_failures("demo123").is_empty());
+        assert!(rule_failures("añoño1").is_empty());
+        assert_eq!(
+            rule_failures("ab1"),
+            ["La nueva contraseña debe tener al menos 6 caracteres"]
+        );
+        assert_eq!(
+            rule_failures("abcdefg"),
+            ["La nueva contraseña debe tener al menos un número"]
+        );
+        assert_eq!(
+            rule_failures("1234567"),
+            ["La nueva contraseña debe tener al menos una letra"]
+        );
+        assert_eq!(rule_failures("").len(), 3);
     }
 
     #[test]

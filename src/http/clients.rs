@@ -12,10 +12,11 @@ use super::{
     AppState,
     error::{ApiError, BAD_CREDENTIALS},
     extract::{ClientAddr, ClientSession, Json},
+    throttle::LoginGuard,
     views::{CardView, ProfileV1, ProfileV2, Status},
 };
 use crate::{
-    domain::{password, time::now_unix, token::Token, token::sha256_hex},
+    domain::{time::now_unix, token::Token},
     store,
 };
 
@@ -63,22 +64,7 @@ pub async fn login(
     Json(credentials): Json<Credentials>,
 ) -> Result<axum::Json<NewToken>, ApiError> {
     let document = credentials.document.trim();
-    let limiter = state.login_limiter();
-    let keys = [
-        (
-            format!("doc:{}", sha256_hex(document)),
-            limiter.per_document,
-        ),
-        (format!("ip:{addr}"), limiter.per_address),
-    ];
-    let now = now_unix();
-    for (key, max) in &keys {
-        if store::throttles::is_reached(state.store.pool(), key, *max, now, limiter.window).await? {
-            return Err(ApiError::TooManyRequests {
-                retry_after_seconds: limiter.window as u64,
-            });
-        }
-    }
+    let guard = LoginGuard::check(&state, "doc", document, addr).await?;
 
     let login = store::clients::find_login(state.store.pool(), document).await?;
     let stored_hash = login.as_ref().map(|l| l.password_hash.clone());
@@ -87,12 +73,11 @@ pub async fn login(
         .await?;
 
     let Some(login) = login.filter(|_| matches) else {
-        for (key, _) in &keys {
-            store::throttles::hit(state.store.pool(), key, now, limiter.window).await?;
-        }
+        guard.failed(&state).await?;
         return Err(ApiError::message(BAD_CREDENTIALS));
     };
-    store::throttles::clear(state.store.pool(), &keys[0].0).await?;
+    guard.succeeded(&state).await?;
+    let now = now_unix();
     let token = Token::generate();
     let expires_at = now + state.config.token_ttl().as_secs() as i64;
     store::tokens::insert(
@@ -150,8 +135,7 @@ pub async fn get_profile_v2(
     host: super::views::PublicBase,
 ) -> Result<axum::Json<ProfileV2>, ApiError> {
     let profile = super::views::load_profile(&state, &session).await?;
-    let photos =
-        store::contracts::car_photos_for_client(state.store.pool(), session.client_id).await?;
+    let photos = store::cars::car_photos_for_client(state.store.pool(), session.client_id).await?;
     Ok(axum::Json(ProfileV2::new(
         profile,
         photos,
@@ -200,35 +184,4 @@ pub async fn set_firebase_token(
 
     store::clients::set_firebase_token(state.store.pool(), session.client_id, value).await?;
     Ok(axum::Json(Status::OK))
-}
-
-/// What the password check needs from the state, off the async threads.
-impl AppState {
-    /// Runs Argon2 on the blocking pool, a bounded number at a time. Without a stored hash
-    /// it checks a decoy, so an unknown document takes as long as a wrong password.
-    async fn verify_password(
-        &self,
-        password: String,
-        stored: Option<String>,
-    ) -> Result<bool, ApiError> {
-        let _permit = self
-            .password_permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
-        let checked = tokio::task::spawn_blocking(move || {
-            match stored {
-                Some(hash) => password::verify(&password, &hash),
-                None => {
-                    // Same work as a real check, and never a match.
-                    let _ = password::verify(&password, password::decoy_hash());
-                    false
-                }
-            }
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
-        Ok(checked)
-    }
 }

@@ -13,6 +13,7 @@ use serde_json::json;
 
 pub const CLIENT_NOT_FOUND: &str = "Perfil de cliente no encontrado";
 pub const BAD_CREDENTIALS: &str = "Las credenciales ingresadas son incorrectas";
+pub const STAFF_SESSION: &str = "Sesión no válida o vencida. Inicia sesión de nuevo.";
 pub const INTERNAL: &str = "Error interno del servidor";
 pub const BUSY: &str = "El servicio está ocupado en este momento. Inténtalo de nuevo.";
 
@@ -29,6 +30,23 @@ pub enum ApiError {
     /// 404: a path or resource that does not exist.
     #[error("not found")]
     NotFound,
+
+    /// 404 with a message naming what was not found (back office).
+    #[error("{0}")]
+    Missing(Cow<'static, str>),
+
+    /// 401: no live staff session (back office).
+    #[error("unauthorized")]
+    Unauthorized,
+
+    /// 403: the staff member's role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+
+    /// 409: the change clashes with existing data (a document, email or plate in use, a
+    /// contract not in the right status).
+    #[error("{0}")]
+    Conflict(Cow<'static, str>),
 
     /// 413: the body is over the limit.
     #[error("payload too large")]
@@ -54,6 +72,14 @@ pub enum ApiError {
 impl ApiError {
     pub fn message(text: impl Into<Cow<'static, str>>) -> Self {
         Self::Message(text.into())
+    }
+
+    pub fn missing(text: impl Into<Cow<'static, str>>) -> Self {
+        Self::Missing(text.into())
+    }
+
+    pub fn conflict(text: impl Into<Cow<'static, str>>) -> Self {
+        Self::Conflict(text.into())
     }
 
     /// The same error in the list shape, for endpoints whose errors are lists.
@@ -98,6 +124,10 @@ impl IntoResponse for ApiError {
             Self::Message(text) => error_response(StatusCode::BAD_REQUEST, json!(text)),
             Self::Messages(list) => error_response(StatusCode::BAD_REQUEST, json!(list)),
             Self::NotFound => error_response(StatusCode::NOT_FOUND, json!(status_message(404))),
+            Self::Missing(text) => error_response(StatusCode::NOT_FOUND, json!(text)),
+            Self::Unauthorized => error_response(StatusCode::UNAUTHORIZED, json!(STAFF_SESSION)),
+            Self::Forbidden => error_response(StatusCode::FORBIDDEN, json!(status_message(403))),
+            Self::Conflict(text) => error_response(StatusCode::CONFLICT, json!(text)),
             Self::PayloadTooLarge => {
                 error_response(StatusCode::PAYLOAD_TOO_LARGE, json!(status_message(413)))
             }
@@ -143,7 +173,9 @@ fn error_response(status: StatusCode, error: serde_json::Value) -> Response {
 pub fn status_message(status: u16) -> &'static str {
     match status {
         400 => "Solicitud inválida",
-        401 | 403 => "No tienes permiso para realizar esta acción",
+        401 => STAFF_SESSION,
+        403 => "No tienes permiso para realizar esta acción",
+        409 => "El cambio choca con datos existentes",
         404 => "Recurso no encontrado",
         405 => "Método no permitido para este recurso",
         408 => "La solicitud tardó demasiado",

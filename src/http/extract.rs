@@ -126,6 +126,33 @@ fn expected_in_spanish(expected: &str) -> &'static str {
     }
 }
 
+/// Query-string parameters whose errors are `{"error": "<message>"}` naming the parameter.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Query)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                if message.starts_with("missing field") {
+                    let field = message.split('`').nth(1).unwrap_or_default().to_owned();
+                    ApiError::Message(format!("El parámetro '{field}' es obligatorio").into())
+                } else {
+                    ApiError::Message(
+                        format!("El parámetro '{path}' tiene un valor inválido").into(),
+                    )
+                }
+            })
+    }
+}
+
 /// The client behind a live token, presented as `Authentication: <token>` or
 /// `Authorization: Bearer <token>`.
 pub struct ClientSession {

@@ -1,11 +1,13 @@
 //! The HTTP interface: one function builds the whole application from its state, for the
 //! binary and the tests alike.
 
+pub mod backoffice;
 pub mod clients;
 pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod openapi;
+pub mod throttle;
 pub mod views;
 
 use std::{sync::Arc, time::Duration};
@@ -27,7 +29,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{config::ServerConfig, store::Store};
+use crate::{config::ServerConfig, domain::password, store::Store};
 use error::ApiError;
 
 /// Largest JSON body accepted.
@@ -43,13 +45,6 @@ pub struct AppState {
     password_permits: Arc<Semaphore>,
 }
 
-/// The login throttle's settings.
-pub struct LoginLimiter {
-    pub per_document: u32,
-    pub per_address: u32,
-    pub window: i64,
-}
-
 impl AppState {
     pub fn new(store: Store, config: ServerConfig) -> Self {
         Self {
@@ -59,12 +54,46 @@ impl AppState {
         }
     }
 
-    pub fn login_limiter(&self) -> LoginLimiter {
-        LoginLimiter {
-            per_document: self.config.login_max_failures_per_document,
-            per_address: self.config.login_max_failures_per_address,
-            window: i64::try_from(self.config.login_window_seconds).unwrap_or(i64::MAX),
-        }
+    /// Runs Argon2 on the blocking pool, a bounded number at a time. Without a stored hash
+    /// it checks a decoy, so an unknown login takes as long as a wrong password.
+    pub(crate) async fn verify_password(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, ApiError> {
+        let _permit = self
+            .password_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let checked = tokio::task::spawn_blocking(move || {
+            match stored {
+                Some(hash) => password::verify(&password, &hash),
+                None => {
+                    // Same work as a real check, and never a match.
+                    let _ = password::verify(&password, password::decoy_hash());
+                    false
+                }
+            }
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+        Ok(checked)
+    }
+
+    /// Hashes a new password on the blocking pool, a bounded number at a time.
+    pub(crate) async fn hash_password(&self, password: String) -> Result<String, ApiError> {
+        let _permit = self
+            .password_permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let hash = tokio::task::spawn_blocking(move || password::hash(&password))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        Ok(hash)
     }
 }
 
@@ -76,6 +105,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", clients::router_v1())
         .nest("/api/v2", clients::router_v2())
+        .nest("/api/backoffice", backoffice::router())
         .route("/healthz", get(health))
         .merge(openapi::router())
         .nest_service("/static/files", files)

@@ -19,8 +19,9 @@ use crate::{
     store::{
         self,
         cards::CardRow,
+        cars::CarPhotoRow,
         clients::{ClientRow, PhoneRow},
-        contracts::{CarPhotoRow, ContractCarRow},
+        contracts::ContractCarRow,
     },
 };
 

@@ -140,3 +140,173 @@ pub async fn insert_phone(
     .fetch_one(db)
     .await
 }
+
+/// A client as the back office lists it.
+#[derive(Debug, FromRow)]
+pub struct ClientSummaryRow {
+    pub client_id: i64,
+    pub document: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone_number: String,
+    pub uber_plan_code: Option<String>,
+    pub created_at: i64,
+}
+
+/// The editable fields of a client, as they will be written.
+#[derive(Debug)]
+pub struct ClientFields {
+    pub document: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub address: String,
+    pub phone_number: String,
+}
+
+/// Escapes `%`, `_` and `\` so a search term matches literally inside `like ... escape '\'`.
+fn like_pattern(term: &str) -> String {
+    let mut escaped = String::with_capacity(term.len() + 2);
+    escaped.push('%');
+    for c in term.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+const SEARCH: &str = "($1 is null
+       or lower(c.document) like $1 escape '\\'
+       or lower(c.first_name || ' ' || c.last_name) like $1 escape '\\'
+       or c.email like $1 escape '\\')";
+
+/// Clients matching `search` in document, name or email (any part, case-insensitive for
+/// ASCII letters), newest first.
+///
+/// Known shortcoming: the search scans the clients table (a `like` with a leading
+/// wildcard uses no index). Fine for the back office's tens of thousands of clients.
+pub async fn search(
+    db: impl AnyExecutor<'_>,
+    search: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ClientSummaryRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select c.client_id, c.document, c.first_name, c.last_name, c.email, c.phone_number,
+                p.code_name as uber_plan_code, c.created_at
+         from clients c left join uber_plans p on p.uber_plan_id = c.uber_plan_id
+         where {SEARCH}
+         order by c.client_id desc
+         limit $2 offset $3"
+    )))
+    .bind(search.map(like_pattern))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn count_search(db: impl AnyExecutor<'_>, search: Option<&str>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select count(*) from clients c where {SEARCH}"
+    )))
+    .bind(search.map(like_pattern))
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+    fields: &ClientFields,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update clients set document = $1, first_name = $2, last_name = $3, email = $4,
+                address = $5, phone_number = $6
+         where client_id = $7",
+    )
+    .bind(&fields.document)
+    .bind(&fields.first_name)
+    .bind(&fields.last_name)
+    .bind(&fields.email)
+    .bind(&fields.address)
+    .bind(&fields.phone_number)
+    .bind(client_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+    hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update clients set password_hash = $1 where client_id = $2")
+        .bind(hash)
+        .bind(client_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select password_hash from clients where client_id = $1")
+        .bind(client_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Deletes one of the client's phones; answers whether it was theirs.
+pub async fn delete_phone(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+    phone_id: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from phones where phone_id = $1 and client_id = $2")
+        .bind(phone_id)
+        .bind(client_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn uber_plan_id(db: impl AnyExecutor<'_>, code_name: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select uber_plan_id from uber_plans where code_name = $1")
+        .bind(code_name)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn set_uber_plan(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+    uber_plan_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("update clients set uber_plan_id = $1 where client_id = $2")
+        .bind(uber_plan_id)
+        .bind(client_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn uber_plan_code(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "select p.code_name from clients c join uber_plans p on p.uber_plan_id = c.uber_plan_id
+         where c.client_id = $1",
+    )
+    .bind(client_id)
+    .fetch_optional(db)
+    .await
+}

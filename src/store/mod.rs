@@ -4,9 +4,12 @@
 //! Conventions forced by `Any`: integers are `i64`, flags are 0/1 integers, instants are
 //! unix seconds, calendar days are `YYYY-MM-DD` text, money is integer cents.
 
+pub mod audit;
 pub mod cards;
+pub mod cars;
 pub mod clients;
 pub mod contracts;
+pub mod staff;
 pub mod throttles;
 pub mod tokens;
 
@@ -108,6 +111,54 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// A row a change reads before it writes.
+#[derive(Debug, Clone, Copy)]
+pub enum Locked {
+    Client,
+    Car,
+    Contract,
+    Lead,
+}
+
+impl Locked {
+    fn sql(self, backend: Backend) -> &'static str {
+        // SQLite needs no row lock: `begin immediate` already holds the one write lock.
+        match (self, backend) {
+            (Self::Client, Backend::Sqlite) => "select client_id from clients where client_id = $1",
+            (Self::Client, Backend::Postgres) => {
+                "select client_id from clients where client_id = $1 for update"
+            }
+            (Self::Car, Backend::Sqlite) => "select car_id from cars where car_id = $1",
+            (Self::Car, Backend::Postgres) => {
+                "select car_id from cars where car_id = $1 for update"
+            }
+            (Self::Contract, Backend::Sqlite) => {
+                "select contract_id from contracts where contract_id = $1"
+            }
+            (Self::Contract, Backend::Postgres) => {
+                "select contract_id from contracts where contract_id = $1 for update"
+            }
+            (Self::Lead, Backend::Sqlite) => "select lead_id from leads where lead_id = $1",
+            (Self::Lead, Backend::Postgres) => {
+                "select lead_id from leads where lead_id = $1 for update"
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Locks a row for the rest of the transaction (on PostgreSQL), so that reading it,
+    /// changing it and auditing before and after cannot interleave with another change.
+    /// Answers whether the row exists.
+    pub async fn lock(&self, tx: &mut Tx, what: Locked, id: i64) -> sqlx::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(what.sql(self.backend))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        Ok(found.is_some())
     }
 }
 
