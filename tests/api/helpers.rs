@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 pub const DEMO_DOCUMENT: &str = demo::DEMO_DOCUMENT;
 pub const SECOND_DOCUMENT: &str = demo::SECOND_DOCUMENT;
 pub const DEMO_PASSWORD: &str = demo::DEMO_PASSWORD;
+pub const STAFF_PASSWORD: &str = "clave123";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -154,6 +155,43 @@ impl TestApp {
             .as_str()
             .expect("token is a string")
             .to_owned()
+    }
+
+    /// Creates a staff account with `role` (`admin`, `ops`, `viewer`), logs it in through
+    /// the API and returns its token.
+    pub async fn staff_token(&self, role: &str) -> String {
+        let email = format!("{role}-{}@leasy.pe", uuid::Uuid::new_v4().simple());
+        leasy::staff_cli::create(&self.store, &email, "Personal de Prueba", role, STAFF_PASSWORD)
+            .await
+            .expect("staff account is created");
+        let response = self
+            .post_json(
+                "/api/backoffice/auth/",
+                None,
+                serde_json::json!({ "email": email, "password": STAFF_PASSWORD }),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "staff login of {email}");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().expect("token is a string").to_owned()
+    }
+
+    /// A back-office request with a staff token as `Authorization: Bearer`.
+    pub async fn backoffice(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .request(method, self.url(&format!("/api/backoffice{path}")))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.header(CONTENT_TYPE, "application/json").body(body.to_string());
+        }
+        request.send().await.expect("request reaches the server")
     }
 
     pub async fn profile(&self, version: u8, token: &str) -> Response {

@@ -4,7 +4,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cars;
 pub mod clients;
+pub mod contracts;
+pub mod leads;
 pub mod staff;
 
 use axum::{
@@ -31,6 +34,9 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(audit::router())
         .merge(clients::router())
+        .merge(cars::router())
+        .merge(contracts::router())
+        .merge(leads::router())
 }
 
 /// The staff member behind a live staff token (`Authorization: Bearer <token>`, or the

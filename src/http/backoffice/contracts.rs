@@ -1,0 +1,9 @@
+//! Back-office contracts routes.
+
+use axum::Router;
+
+use crate::http::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

@@ -1,0 +1,9 @@
+//! Back-office leads routes.
+
+use axum::Router;
+
+use crate::http::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
