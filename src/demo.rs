@@ -290,21 +290,26 @@ async fn insert_synthetic(
     now: i64,
 ) -> anyhow::Result<bool> {
     let document = synthetic_document(n);
+    let last_name = format!("Sintético {n}");
+    let email = format!("cliente{n}@example.pe");
     let client_id: Option<i64> = sqlx::query_scalar(
         "insert into clients
              (document, first_name, last_name, email, address, phone_number, password_hash,
-              created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+              search_text, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (document) do nothing
          returning client_id",
     )
     .bind(&document)
     .bind("Cliente")
-    .bind(format!("Sintético {n}"))
-    .bind(format!("cliente{n}@example.pe"))
+    .bind(&last_name)
+    .bind(&email)
     .bind("Av. Arequipa 100, Lima")
     .bind(format!("9{n:08}"))
     .bind(hash)
+    .bind(clients::search_text(
+        &document, "Cliente", &last_name, &email,
+    ))
     .bind(now)
     .fetch_optional(&mut **tx)
     .await?;

@@ -20,6 +20,8 @@ create table clients (
     address text not null default '',
     phone_number text not null default '',
     password_hash text not null,
+    -- Lower-case, accent-free document, names and email, for the back office's search.
+    search_text text not null default '',
     firebase_token text,
     coins_cents integer not null default 0 check (coins_cents >= 0),
     uber_plan_id integer references uber_plans (uber_plan_id),

@@ -66,6 +66,18 @@ pub fn text(raw: &str, max: usize) -> Result<String, &'static str> {
     }
 }
 
+/// The text a search matches against: lower case, accents dropped (`Núñez` → `nunez`),
+/// so that a search finds a name however it is typed.
+pub fn search_key(parts: &[&str]) -> String {
+    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+    parts
+        .join(" ")
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +105,11 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn search_keys_drop_accents_and_case() {
+        assert_eq!(search_key(&["Íñigo", "NÚÑEZ"]), "inigo nunez");
     }
 
     #[test]

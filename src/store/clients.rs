@@ -2,7 +2,7 @@
 
 use sqlx::{AnyExecutor, FromRow};
 
-use crate::domain::money::Money;
+use crate::domain::{money::Money, person};
 
 /// What a login needs to know about a document.
 #[derive(Debug, FromRow)]
@@ -108,8 +108,8 @@ pub async fn insert(
     sqlx::query_scalar(
         "insert into clients
              (document, first_name, last_name, email, address, phone_number, password_hash,
-              created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+              search_text, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          returning client_id",
     )
     .bind(client.document)
@@ -119,6 +119,12 @@ pub async fn insert(
     .bind(client.address)
     .bind(client.phone_number)
     .bind(client.password_hash)
+    .bind(search_text(
+        client.document,
+        client.first_name,
+        client.last_name,
+        client.email,
+    ))
     .bind(now)
     .fetch_one(db)
     .await
@@ -166,10 +172,10 @@ pub struct ClientFields {
 }
 
 /// Escapes `%`, `_` and `\` so a search term matches literally inside `like ... escape '\'`.
-fn like_pattern(term: &str) -> String {
+pub fn like_pattern(term: &str) -> String {
     let mut escaped = String::with_capacity(term.len() + 2);
     escaped.push('%');
-    for c in term.to_lowercase().chars() {
+    for c in person::search_key(&[term]).chars() {
         if matches!(c, '%' | '_' | '\\') {
             escaped.push('\\');
         }
@@ -179,13 +185,15 @@ fn like_pattern(term: &str) -> String {
     escaped
 }
 
-const SEARCH: &str = "($1 is null
-       or lower(c.document) like $1 escape '\\'
-       or lower(c.first_name || ' ' || c.last_name) like $1 escape '\\'
-       or c.email like $1 escape '\\')";
+/// What the back-office search matches for a client.
+pub fn search_text(document: &str, first_name: &str, last_name: &str, email: &str) -> String {
+    person::search_key(&[document, first_name, last_name, email])
+}
 
-/// Clients matching `search` in document, name or email (any part, case-insensitive for
-/// ASCII letters), newest first.
+const SEARCH: &str = "($1 is null or c.search_text like $1 escape '\\')";
+
+/// Clients matching `search` in any part of the document, name or email, ignoring case
+/// and accents, newest first.
 ///
 /// Known shortcoming: the search scans the clients table (a `like` with a leading
 /// wildcard uses no index). Fine for the back office's tens of thousands of clients.
@@ -226,8 +234,8 @@ pub async fn update(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "update clients set document = $1, first_name = $2, last_name = $3, email = $4,
-                address = $5, phone_number = $6
-         where client_id = $7",
+                address = $5, phone_number = $6, search_text = $7
+         where client_id = $8",
     )
     .bind(&fields.document)
     .bind(&fields.first_name)
@@ -235,6 +243,12 @@ pub async fn update(
     .bind(&fields.email)
     .bind(&fields.address)
     .bind(&fields.phone_number)
+    .bind(search_text(
+        &fields.document,
+        &fields.first_name,
+        &fields.last_name,
+        &fields.email,
+    ))
     .bind(client_id)
     .execute(db)
     .await?;
