@@ -26,7 +26,7 @@ impl Server {
             .with_context(|| format!("cannot create the files folder {:?}", config.files_dir))?;
         // Made now so that the first login with an unknown document is not slower.
         tokio::task::spawn_blocking(crate::domain::password::decoy_hash).await?;
-        let listener = TcpListener::bind(config.bind)
+        let listener = TcpListener::bind(config.bind.as_str())
             .await
             .with_context(|| format!("cannot listen on {}", config.bind))?;
         Ok(Self {

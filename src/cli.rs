@@ -19,8 +19,13 @@ use crate::{
     about = "Leasy server: lease-to-own cars for drivers"
 )]
 struct Cli {
-    /// Log as JSON lines instead of text.
-    #[arg(long, env = "LEASY_LOG_JSON", global = true)]
+    /// Log as JSON lines instead of text (the variable takes true/false, 1/0, yes/no).
+    #[arg(
+        long,
+        env = "LEASY_LOG_JSON",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     log_json: bool,
 
     #[command(subcommand)]
@@ -91,7 +96,6 @@ pub fn run() -> ExitCode {
     match runtime.block_on(execute(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!("{err:#}");
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }

@@ -1,7 +1,7 @@
 //! Settings. Each one comes from a command-line flag or its environment variable, and has a
 //! default that runs with nothing set. The README lists them all.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+use std::{fmt, path::PathBuf, time::Duration};
 
 use clap::Args;
 
@@ -22,7 +22,7 @@ impl DatabaseUrl {
 
     /// The URL as sqlx expects it: a bare path becomes an SQLite URL that creates the file.
     pub fn connect_url(&self) -> String {
-        if self.is_postgres() || self.0.starts_with("sqlite:") {
+        if self.is_postgres() || self.0.starts_with("sqlite:") || self.0.contains("://") {
             self.0.clone()
         } else {
             format!("sqlite://{}?mode=rwc", self.0)
@@ -45,27 +45,36 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 impl fmt::Display for DatabaseUrl {
-    /// Shows the URL with any password replaced by `***`.
+    /// Shows the URL with its password, in the user part or in the query, as `***`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = &self.0;
-        let Some(scheme_end) = url.find("://") else {
-            return f.write_str(url);
+        let Ok(mut url) = url::Url::parse(&self.0) else {
+            // A plain SQLite path, or something unparseable: show no more than the scheme.
+            return match self.0.split_once("://") {
+                Some((scheme, _)) if self.is_postgres() => write!(f, "{scheme}://***"),
+                _ => f.write_str(&self.0),
+            };
         };
-        let rest = &url[scheme_end + 3..];
-        let host_start = rest.find('@');
-        let user_end = rest
-            .find(':')
-            .filter(|c| host_start.is_some_and(|h| *c < h));
-        match (user_end, host_start) {
-            (Some(colon), Some(at)) => write!(
-                f,
-                "{}{}:***{}",
-                &url[..scheme_end + 3],
-                &rest[..colon],
-                &rest[at..]
-            ),
-            _ => f.write_str(url),
+        if url.password().is_some() {
+            let _ = url.set_password(Some("***"));
         }
+        let query: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let hidden = k.eq_ignore_ascii_case("password");
+                (
+                    k.into_owned(),
+                    if hidden {
+                        "***".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        if !query.is_empty() {
+            url.query_pairs_mut().clear().extend_pairs(query);
+        }
+        f.write_str(url.as_str())
     }
 }
 
@@ -84,9 +93,9 @@ pub struct DatabaseConfig {
 /// Settings of the HTTP server.
 #[derive(Debug, Clone, Args)]
 pub struct ServerConfig {
-    /// Address and port to listen on.
+    /// Address (or host name) and port to listen on.
     #[arg(long, env = "LEASY_BIND", default_value = "127.0.0.1:8000")]
-    pub bind: SocketAddr,
+    pub bind: String,
 
     /// Folder of uploaded and demo files, served under /static/files/.
     #[arg(long, env = "LEASY_FILES_DIR", default_value = "files")]
@@ -164,7 +173,7 @@ impl ServerConfig {
     /// Settings for tests and tools: defaults everywhere, files in `files_dir`.
     pub fn local(files_dir: PathBuf) -> Self {
         Self {
-            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            bind: "127.0.0.1:0".to_owned(),
             files_dir,
             token_ttl_days: 90,
             staff_token_ttl_hours: 12,
@@ -193,6 +202,13 @@ mod tests {
             DatabaseUrl::new("postgres://leasy@db/leasy").to_string(),
             "postgres://leasy@db/leasy"
         );
+        assert_eq!(
+            DatabaseUrl::new("postgres://leasy@db/leasy?password=s3cret&sslmode=require")
+                .to_string(),
+            "postgres://leasy@db/leasy?password=***&sslmode=require"
+        );
+        let odd = DatabaseUrl::new("postgres://leasy:s3cr@t!@db/leasy").to_string();
+        assert!(!odd.contains("s3cr") && !odd.contains("t!"), "{odd}");
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub async fn load(store: &Store, files_dir: &Path) -> anyhow::Result<()> {
     insert_reference_client(&mut tx, &hash).await?;
     insert_second_client(&mut tx, &hash).await?;
     tx.commit().await?;
-    tracing::info!(document = "demo", "demo data loaded");
+    tracing::info!("demo data loaded");
     Ok(())
 }
 

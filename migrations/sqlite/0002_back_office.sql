@@ -49,6 +49,8 @@ create table leads (
     utm_medium text not null default '',
     car_of_interest text not null check (car_of_interest in ('Nuevo', 'Semi nuevo')),
     status text not null default 'new' check (status in ('new', 'contacted', 'converted')),
+    -- Lower-case, accent-free document, names and email, for the back office's search.
+    search_text text not null default '',
     client_id integer references clients (client_id),
     created_at integer not null,
     contacted_at integer,

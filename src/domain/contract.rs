@@ -1,5 +1,10 @@
 //! Contract statuses and the moves between them: pending → active → finished, or
-//! cancelled from either of the first two.
+//! cancelled from either of the first two; and the checks on a new contract's terms.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::money::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContractStatus {
@@ -41,10 +46,62 @@ impl ContractStatus {
     pub fn can_cancel(self) -> bool {
         self.is_open()
     }
+
+    /// The status in words, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "pendiente",
+            Self::Active => "activo",
+            Self::Finished => "finalizado",
+            Self::Cancelled => "cancelado",
+        }
+    }
+
+    /// Why the contract cannot be activated, or `None` when it can.
+    pub fn activation_refusal(self) -> Option<String> {
+        (!self.can_activate()).then(|| {
+            format!(
+                "Solo se puede activar un contrato pendiente; este contrato está {}",
+                self.label()
+            )
+        })
+    }
+
+    /// Why the contract cannot be cancelled, or `None` when it can.
+    pub fn cancellation_refusal(self) -> Option<String> {
+        (!self.can_cancel()).then(|| {
+            format!(
+                "Solo se puede cancelar un contrato pendiente o activo; este contrato está {}",
+                self.label()
+            )
+        })
+    }
 }
 
 /// Longest contract accepted, in weeks (ten years).
 pub const MAX_WEEKS: i64 = 520;
+
+/// The weekly amount of a new contract: more than zero, at most two decimals.
+pub fn weekly_amount(amount: Decimal) -> Result<Money, &'static str> {
+    Money::from_decimal(amount)
+        .filter(|money| *money > Money::ZERO)
+        .ok_or("El campo 'weekly_amount' debe ser un monto mayor que 0 con hasta 2 decimales")
+}
+
+/// The length of a new contract, in weeks: 1 to `MAX_WEEKS`.
+pub fn weeks(weeks: i64) -> Result<i64, &'static str> {
+    if (1..=MAX_WEEKS).contains(&weeks) {
+        Ok(weeks)
+    } else {
+        Err("El campo 'weeks' debe estar entre 1 y 520")
+    }
+}
+
+/// A start date, `YYYY-MM-DD`.
+pub fn start_date(raw: &str) -> Result<NaiveDate, &'static str> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| "El campo 'start_date' debe ser una fecha AAAA-MM-DD")
+}
 
 #[cfg(test)]
 mod tests {
@@ -61,5 +118,31 @@ mod tests {
         for status in [Pending, Active, Finished, Cancelled] {
             assert_eq!(ContractStatus::parse(status.as_str()), Some(status));
         }
+        assert_eq!(Pending.activation_refusal(), None);
+        assert_eq!(
+            Active.activation_refusal().unwrap(),
+            "Solo se puede activar un contrato pendiente; este contrato está activo"
+        );
+        assert_eq!(Active.cancellation_refusal(), None);
+        assert!(Cancelled.cancellation_refusal().is_some());
+    }
+
+    #[test]
+    fn terms_of_a_new_contract() {
+        assert_eq!(
+            weekly_amount(Decimal::new(4805, 1)),
+            Ok(Money::from_cents(48050))
+        );
+        for bad in [Decimal::new(480555, 3), Decimal::ZERO, Decimal::new(-1, 0)] {
+            assert!(weekly_amount(bad).is_err(), "{bad}");
+        }
+        assert_eq!(weeks(1), Ok(1));
+        assert_eq!(weeks(MAX_WEEKS), Ok(MAX_WEEKS));
+        assert!(weeks(0).is_err() && weeks(MAX_WEEKS + 1).is_err());
+        assert_eq!(
+            start_date("2026-03-02"),
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())
+        );
+        assert!(start_date("02/03/2026").is_err() && start_date("2026-02-30").is_err());
     }
 }

@@ -14,19 +14,25 @@ impl Token {
         Self(Uuid::new_v4().to_string())
     }
 
-    /// Takes a presented token; anything not shaped like a UUID is no token of ours.
+    /// Takes a presented token, as sent (surrounding spaces aside). Only the hyphenated
+    /// UUID form is ours; letter case does not matter.
     pub fn parse(raw: &str) -> Option<Self> {
         let raw = raw.trim();
-        Uuid::try_parse(raw).ok().map(|u| Self(u.to_string()))
+        let hyphens_in_place = raw.len() == 36
+            && raw
+                .char_indices()
+                .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-'));
+        (hyphens_in_place && Uuid::try_parse(raw).is_ok()).then(|| Self(raw.to_owned()))
     }
 
+    /// The token exactly as presented.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// What the database keeps: the hex SHA-256 of the token.
+    /// What the database keeps: the hex SHA-256 of the token in lower case.
     pub fn digest(&self) -> String {
-        sha256_hex(&self.0)
+        sha256_hex(&self.0.to_ascii_lowercase())
     }
 }
 
@@ -60,6 +66,10 @@ mod tests {
         let upper = t.as_str().to_uppercase();
         assert_eq!(Token::parse(&upper).unwrap().digest(), t.digest());
         assert!(Token::parse("not-a-token").is_none());
+        let simple = t.as_str().replace('-', "");
+        assert!(Token::parse(&simple).is_none());
+        assert!(Token::parse(&format!("{{{}}}", t.as_str())).is_none());
+        assert!(Token::parse(&format!("urn:uuid:{}", t.as_str())).is_none());
         assert!(Token::parse("").is_none());
     }
 

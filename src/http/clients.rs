@@ -1,4 +1,5 @@
-//! The client's own endpoints: login, logout, profile, cards, push token.
+//! The client's own endpoints: login, logout, profile, cards, push token, password; and
+//! the sign-up form of prospective clients.
 
 use axum::{
     Router,
@@ -10,14 +11,14 @@ use utoipa::ToSchema;
 
 use super::{
     AppState,
-    error::{ApiError, BAD_CREDENTIALS},
-    extract::{ClientAddr, ClientSession, Json},
+    error::{ApiError, BAD_CREDENTIALS, CLIENT_NOT_FOUND},
+    extract::{ClientAddr, ClientSession, Json, JsonList},
     throttle::LoginGuard,
     views::{CardView, ProfileV1, ProfileV2, Status},
 };
 use crate::{
-    domain::{time::now_unix, token::Token},
-    store,
+    domain::{lead::LeadDraft, password_change, time::now_unix, token::Token},
+    store::{self, Locked},
 };
 
 /// Routes shared by v1 and v2, relative to `/api/vN`.
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/clients/logout", post(logout))
         .route("/clients/cards", get(list_cards))
         .route("/clients/firebase-token", patch(set_firebase_token))
+        .route("/clients/password", patch(change_password))
+        .route("/clients/new", post(create_lead))
 }
 
 pub fn router_v1() -> Router<AppState> {
@@ -73,7 +76,6 @@ pub async fn login(
         .await?;
 
     let Some(login) = login.filter(|_| matches) else {
-        guard.failed(&state).await?;
         return Err(ApiError::message(BAD_CREDENTIALS));
     };
     guard.succeeded(&state).await?;
@@ -183,5 +185,135 @@ pub async fn set_firebase_token(
     }
 
     store::clients::set_firebase_token(state.store.pool(), session.client_id, value).await?;
+    Ok(axum::Json(Status::OK))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    /// The current password.
+    password: String,
+    /// At least 6 characters, with a letter and a digit.
+    new_password: String,
+    confirm_new_password: String,
+}
+
+/// Change the password. Every other session of the client is closed; this one stays open.
+#[utoipa::path(patch, path = "/api/v1/clients/password/", tag = "clients",
+    security(("token" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 200, body = Status),
+        (status = 400, description = "`{\"error\": [every failed rule]}`, or \
+            `{\"error\": [\"Perfil de cliente no encontrado\"]}` for a bad token"),
+    ))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Result<ClientSession, ApiError>,
+    body: Result<JsonList<PasswordChange>, ApiError>,
+) -> Result<axum::Json<Status>, ApiError> {
+    let session = session.map_err(ApiError::into_list)?;
+    let JsonList(body) = body?;
+
+    let stored = store::clients::password_hash(state.store.pool(), session.client_id).await?;
+    let Some(stored) = stored else {
+        return Err(ApiError::Messages(vec![CLIENT_NOT_FOUND.to_owned()]));
+    };
+    let matches = state
+        .verify_password(body.password, Some(stored.clone()))
+        .await?;
+    let failures =
+        password_change::failures(matches, &body.new_password, &body.confirm_new_password);
+    if !failures.is_empty() {
+        return Err(ApiError::Messages(
+            failures.into_iter().map(str::to_owned).collect(),
+        ));
+    }
+    let hash = state.hash_password(body.new_password).await?;
+
+    let mut tx = state.store.begin_write().await?;
+    state
+        .store
+        .lock(&mut tx, Locked::Client, session.client_id)
+        .await?;
+    // A change that committed since the check above made the current password another one.
+    let still = store::clients::password_hash(&mut *tx, session.client_id).await?;
+    if still.as_deref() != Some(stored.as_str()) {
+        return Err(ApiError::Messages(vec![
+            password_change::WRONG_CURRENT.to_owned(),
+        ]));
+    }
+    store::clients::set_password_hash(&mut *tx, session.client_id, &hash).await?;
+    let keep = session.token.digest();
+    store::tokens::revoke_others(&mut *tx, session.client_id, Some(&keep), now_unix()).await?;
+    tx.commit().await?;
+    tracing::info!(client_id = session.client_id, "client changed password");
+    Ok(axum::Json(Status::OK))
+}
+
+/// A sign-up as sent by the website or the app. Every field is checked and each invalid
+/// one is reported, so all are optional here.
+#[derive(Deserialize, ToSchema)]
+pub struct NewLead {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    /// DNI or foreign ID: 8 to 12 letters or digits.
+    document: Option<String>,
+    phone_number: Option<String>,
+    email: Option<String>,
+    /// How long the driver has worked on ride-hailing apps, in their words.
+    time_working: Option<String>,
+    /// Campaign source; `""` when absent.
+    utm_source: Option<String>,
+    /// Campaign medium; `""` when absent.
+    utm_medium: Option<String>,
+    /// `Nuevo` or `Semi nuevo`.
+    car_of_interest: Option<String>,
+}
+
+/// Seconds in the window of the sign-up limit.
+const LEAD_WINDOW_SECONDS: u64 = 3600;
+
+/// Leave the details of a prospective client (no token). Limited per client address.
+#[utoipa::path(post, path = "/api/v1/clients/new/", tag = "clients",
+    request_body = NewLead,
+    responses(
+        (status = 200, body = Status),
+        (status = 400, description = "`{\"error\": [...]}`, one message per invalid field"),
+        (status = 429, description = "Too many sign-ups from this address in the last hour"),
+    ))]
+pub async fn create_lead(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    JsonList(body): JsonList<NewLead>,
+) -> Result<axum::Json<Status>, ApiError> {
+    let draft = LeadDraft {
+        first_name: body.first_name.as_deref(),
+        last_name: body.last_name.as_deref(),
+        document: body.document.as_deref(),
+        phone_number: body.phone_number.as_deref(),
+        email: body.email.as_deref(),
+        time_working: body.time_working.as_deref(),
+        utm_source: body.utm_source.as_deref(),
+        utm_medium: body.utm_medium.as_deref(),
+        car_of_interest: body.car_of_interest.as_deref(),
+    };
+    let lead = draft.validate().map_err(ApiError::Messages)?;
+
+    // Counted and checked in the transaction that saves the lead: a refused or failed
+    // sign-up rolls its count back, and concurrent ones queue on the counter's row.
+    let key = format!("lead:ip:{addr}");
+    let (now, window) = (now_unix(), LEAD_WINDOW_SECONDS as i64);
+    let max = state.config.leads_per_address_per_hour;
+    let mut tx = state.store.begin_write().await?;
+    let hit = store::throttles::hit(&mut *tx, &key, now, window).await?;
+    if hit.hits > i64::from(max) {
+        let left = (hit.window_started_at + window - now).clamp(1, window);
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds: left.unsigned_abs(),
+        });
+    }
+    let lead_id = store::leads::insert(&mut *tx, &lead, now).await?;
+    tx.commit().await?;
+    tracing::info!(lead_id, "lead received");
     Ok(axum::Json(Status::OK))
 }

@@ -76,10 +76,43 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "El cuerpo de la solicitud debe ser un objeto JSON",
         ));
     }
+    if let Some(path) = nul_path(&value, String::new()) {
+        return Err(ApiError::Message(
+            format!("El campo '{path}' contiene caracteres no permitidos").into(),
+        ));
+    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         ApiError::Message(field_error(&path, &err.into_inner().to_string()).into())
     })
+}
+
+/// The path of the first string holding a NUL character, which no database text column
+/// accepts.
+fn nul_path(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(text) if text.contains('\0') => Some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(join(&key.replace('\0', "")))
+            } else {
+                nul_path(item, join(key))
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// Maps serde's English message (stable wording) to a Spanish one naming the field.
@@ -134,6 +167,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or_default();
+        if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+            .find(|(name, value)| name.contains('\0') || value.contains('\0'))
+        {
+            let name = name.replace('\0', "");
+            return Err(ApiError::Message(
+                format!("El parámetro '{name}' contiene caracteres no permitidos").into(),
+            ));
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)
@@ -173,9 +214,10 @@ impl FromRequestParts<AppState> for ClientSession {
     }
 }
 
+/// The `Authentication` header when present (even if unusable), else a Bearer token.
 fn presented_token(headers: &HeaderMap) -> Option<Token> {
-    if let Some(value) = headers.get("authentication").and_then(|v| v.to_str().ok()) {
-        return Token::parse(value);
+    if let Some(value) = headers.get("authentication") {
+        return Token::parse(value.to_str().ok()?);
     }
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
@@ -250,6 +292,16 @@ mod tests {
         assert_eq!(
             message(err),
             "El campo 'document' tiene un tipo inválido: se esperaba un texto"
+        );
+    }
+
+    #[test]
+    fn nul_characters_are_refused_by_field() {
+        let err =
+            decode_json::<Login>(br#"{"document": "1\u00002", "password": "x"}"#).unwrap_err();
+        assert_eq!(
+            message(err),
+            "El campo 'document' contiene caracteres no permitidos"
         );
     }
 

@@ -36,6 +36,21 @@ pub fn trim_trailing_slash(mut request: Request) -> Request {
     request
 }
 
+/// A request id is echoed and logged: take only short, plain ones from clients.
+pub fn drop_unusable_request_id(mut request: Request) -> Request {
+    let usable = request.headers().get(REQUEST_ID).is_none_or(|id| {
+        id.len() <= 128
+            && id
+                .as_bytes()
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    });
+    if !usable {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
+}
+
 /// Every error leaves as JSON. Errors made by our handlers already are; this catches the
 /// rest (unknown paths, wrong methods, body limits, panics) and writes the 500 body with
 /// the request id after logging the cause once.

@@ -15,7 +15,7 @@ use std::{sync::Arc, time::Duration};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request, State},
-    http::{HeaderName, StatusCode},
+    http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::from_fn,
     routing::get,
 };
@@ -25,6 +25,7 @@ use tower_http::{
     catch_panic::CatchPanicLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
+    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::TraceLayer,
 };
@@ -101,11 +102,19 @@ impl AppState {
 /// (see `middleware::trim_trailing_slash`).
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static(middleware::REQUEST_ID);
-    let files = ServeDir::new(&state.config.files_dir);
-    Router::new()
+    // A folder is not a file: no index pages, no redirects.
+    let files = ServeDir::new(&state.config.files_dir).append_index_html_on_directories(false);
+    // Answers carry tokens and personal data: no cache may keep them.
+    let api = Router::new()
         .nest("/api/v1", clients::router_v1())
         .nest("/api/v2", clients::router_v2())
         .nest("/api/backoffice", backoffice::router())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    Router::new()
+        .merge(api)
         .route("/healthz", get(health))
         .merge(openapi::router())
         .nest_service("/static/files", files)
@@ -124,8 +133,9 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(from_fn(middleware::json_errors))
                 .layer(CatchPanicLayer::custom(middleware::panic_response))
+                // Most often a client sending its body too slowly.
                 .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
+                    StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
                 )),
         )
@@ -147,7 +157,8 @@ async fn health(State(state): State<AppState>) -> Result<axum::Json<serde_json::
     Ok(axum::Json(serde_json::json!({ "status": "ok" })))
 }
 
-/// Used by the server to trim slashes before routing.
+/// Used by the server before routing: trims trailing slashes and drops a request id that
+/// is too long or oddly shaped (a new one is made).
 pub fn normalize(request: Request) -> Request {
-    middleware::trim_trailing_slash(request)
+    middleware::drop_unusable_request_id(middleware::trim_trailing_slash(request))
 }

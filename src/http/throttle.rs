@@ -1,6 +1,7 @@
-//! Login throttling, shared by client and staff logins: failures are counted per subject
+//! Login throttling, shared by client and staff logins: attempts are counted per subject
 //! (a document or an email, hashed) and per client address, in the database so that every
-//! server process sees the same counts.
+//! server process sees the same counts. An attempt is counted before the password is
+//! checked, so parallel guesses cannot slip past the limit; a success takes its count back.
 
 use std::net::IpAddr;
 
@@ -10,17 +11,15 @@ use crate::{
     store,
 };
 
-/// The throttle keys of one login attempt.
+/// The throttle keys of one login attempt, already counted.
 pub struct LoginGuard {
     subject_key: String,
     address_key: String,
-    now: i64,
-    window: i64,
 }
 
 impl LoginGuard {
-    /// Refuses with 429 when the subject or the address has used up its failures.
-    /// `kind` separates namespaces (`doc`, `staff`); the subject is hashed.
+    /// Counts the attempt and refuses with 429 when the subject or the address is past
+    /// its limit. `kind` separates namespaces (`doc`, `staff`); the subject is hashed.
     pub async fn check(
         state: &AppState,
         kind: &str,
@@ -31,36 +30,31 @@ impl LoginGuard {
         let guard = Self {
             subject_key: format!("{kind}:{}", sha256_hex(subject)),
             address_key: format!("ip:{addr}"),
-            now: now_unix(),
-            window: i64::try_from(config.login_window_seconds).unwrap_or(i64::MAX),
         };
+        let now = now_unix();
+        let window = i64::try_from(config.login_window_seconds).unwrap_or(i64::MAX);
         let limits = [
             (&guard.subject_key, config.login_max_failures_per_document),
             (&guard.address_key, config.login_max_failures_per_address),
         ];
         for (key, max) in limits {
-            if store::throttles::is_reached(state.store.pool(), key, max, guard.now, guard.window)
-                .await?
-            {
+            let hit = store::throttles::hit(state.store.pool(), key, now, window).await?;
+            if hit.hits > i64::from(max) {
+                let left = (hit.window_started_at + window - now).max(1);
                 return Err(ApiError::TooManyRequests {
-                    retry_after_seconds: config.login_window_seconds,
+                    retry_after_seconds: u64::try_from(left).unwrap_or(1),
                 });
             }
         }
         Ok(guard)
     }
 
-    /// Counts a failed attempt against the subject and the address.
-    pub async fn failed(&self, state: &AppState) -> Result<(), ApiError> {
-        for key in [&self.subject_key, &self.address_key] {
-            store::throttles::hit(state.store.pool(), key, self.now, self.window).await?;
-        }
-        Ok(())
-    }
-
-    /// A success clears the subject's count (not the address's).
+    /// A success clears the subject's count and takes back the address's hit, so that
+    /// only failures add up.
     pub async fn succeeded(&self, state: &AppState) -> Result<(), ApiError> {
-        store::throttles::clear(state.store.pool(), &self.subject_key).await?;
+        let pool = state.store.pool();
+        store::throttles::clear(pool, &self.subject_key).await?;
+        store::throttles::release(pool, &self.address_key).await?;
         Ok(())
     }
 }

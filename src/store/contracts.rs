@@ -66,6 +66,9 @@ pub async fn for_client(
     .fetch_all(db)
     .await
 }
+
+/// Inserts a contract and returns its id. A second open contract for one car is a unique
+/// violation (`contracts_open_car_idx`) for the caller to report.
 pub async fn insert(
     db: impl AnyExecutor<'_>,
     contract: &NewContract<'_>,
@@ -88,4 +91,127 @@ pub async fn insert(
     .bind(now)
     .fetch_one(db)
     .await
+}
+
+/// A contract with its client and car, as the back office shows it.
+#[derive(Debug, FromRow)]
+pub struct ContractDetailRow {
+    pub contract_id: i64,
+    pub hash: String,
+    pub status: String,
+    pub weekly_amount_cents: i64,
+    pub weeks: i64,
+    pub start_date: Option<String>,
+    pub auto_charge: i64,
+    pub created_at: i64,
+    pub client_id: i64,
+    pub document: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub car_id: i64,
+    pub brand: String,
+    pub model: String,
+    pub year: String,
+    pub license_plate: String,
+}
+
+impl ContractDetailRow {
+    pub fn weekly_amount(&self) -> Money {
+        Money::from_cents(self.weekly_amount_cents)
+    }
+
+    pub fn auto_charge(&self) -> bool {
+        flag(self.auto_charge)
+    }
+}
+
+const DETAIL: &str = "select k.contract_id, k.hash, k.status, k.weekly_amount_cents, k.weeks,
+            k.start_date, k.auto_charge, k.created_at, l.client_id, l.document, l.first_name,
+            l.last_name, c.car_id, c.brand, c.model, c.year, c.license_plate
+     from contracts k
+     join clients l on l.client_id = k.client_id
+     join cars c on c.car_id = k.car_id";
+
+pub async fn detail(
+    db: impl AnyExecutor<'_>,
+    contract_id: i64,
+) -> sqlx::Result<Option<ContractDetailRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DETAIL} where k.contract_id = $1"
+    )))
+    .bind(contract_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Which contracts to list; both parts optional.
+#[derive(Debug, Default)]
+pub struct Filter<'a> {
+    pub status: Option<&'a str>,
+    pub client_id: Option<i64>,
+}
+
+const WHERE: &str = "where ($1 is null or k.status = $1) and ($2 is null or k.client_id = $2)";
+
+/// Newest first.
+///
+/// Known shortcoming: a filter by status alone walks the contracts newest first and skips
+/// the others (no index on status); fine for the back office's thousands of contracts.
+pub async fn list(
+    db: impl AnyExecutor<'_>,
+    filter: &Filter<'_>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ContractDetailRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{DETAIL} {WHERE} order by k.contract_id desc limit $3 offset $4"
+    )))
+    .bind(filter.status)
+    .bind(filter.client_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn count(db: impl AnyExecutor<'_>, filter: &Filter<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select count(*) from contracts k {WHERE}"
+    )))
+    .bind(filter.status)
+    .bind(filter.client_id)
+    .fetch_one(db)
+    .await
+}
+
+/// Sets the status, and the start date when one is given (activation).
+pub async fn set_status(
+    db: impl AnyExecutor<'_>,
+    contract_id: i64,
+    status: &str,
+    start_date: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update contracts set status = $1, start_date = coalesce($2, start_date)
+         where contract_id = $3",
+    )
+    .bind(status)
+    .bind(start_date)
+    .bind(contract_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_auto_charge(
+    db: impl AnyExecutor<'_>,
+    contract_id: i64,
+    auto_charge: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("update contracts set auto_charge = $1 where contract_id = $2")
+        .bind(i64::from(auto_charge))
+        .bind(contract_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

@@ -9,6 +9,8 @@ pub mod cards;
 pub mod cars;
 pub mod clients;
 pub mod contracts;
+pub mod files;
+pub mod leads;
 pub mod staff;
 pub mod throttles;
 pub mod tokens;
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::{
-    AnyPool, Executor, Transaction,
+    AnyPool, Connection, Executor, Transaction,
     any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
 };
@@ -46,16 +48,28 @@ pub struct Store {
 impl Store {
     pub async fn connect(config: &DatabaseConfig) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
-        let backend = if config.database_url.is_postgres() {
+        let url = &config.database_url;
+        let backend = if url.is_postgres() {
             Backend::Postgres
-        } else {
+        } else if url.connect_url().starts_with("sqlite:") {
             Backend::Sqlite
+        } else {
+            anyhow::bail!(
+                "unsupported database URL {url}: use an SQLite path or a postgres:// URL"
+            );
         };
-        let options: AnyConnectOptions = config
-            .database_url
+        let options: AnyConnectOptions = url
             .connect_url()
             .parse()
-            .with_context(|| format!("invalid database URL {}", config.database_url))?;
+            .with_context(|| format!("invalid database URL {url}"))?;
+        // One direct connection first: a pool reports an unreachable server only as a
+        // time-out, this says why.
+        sqlx::AnyConnection::connect_with(&options)
+            .await
+            .with_context(|| format!("cannot open the database at {url}"))?
+            .close()
+            .await
+            .ok();
         let pool = AnyPoolOptions::new()
             .max_connections(config.db_max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))

@@ -2,7 +2,7 @@
 //! by every server process through the database. A key's count restarts once its window is
 //! over.
 
-use sqlx::AnyExecutor;
+use sqlx::{AnyExecutor, FromRow};
 
 /// Whether `key` has reached `max` hits inside the window that ends at `now`.
 pub async fn is_reached(
@@ -22,21 +22,39 @@ pub async fn is_reached(
     Ok(hits.unwrap_or(0) >= i64::from(max))
 }
 
-/// Counts one more hit for `key`, atomically, opening a new window if the last is over.
-pub async fn hit(db: impl AnyExecutor<'_>, key: &str, now: i64, window: i64) -> sqlx::Result<()> {
-    sqlx::query(
+/// A key's count after a hit.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Hit {
+    pub hits: i64,
+    pub window_started_at: i64,
+}
+
+/// Counts one more hit for `key`, atomically, opening a new window if the last is over,
+/// and answers the count including this hit. Counting before acting is what makes a
+/// burst of parallel requests unable to slip past the limit.
+pub async fn hit(db: impl AnyExecutor<'_>, key: &str, now: i64, window: i64) -> sqlx::Result<Hit> {
+    sqlx::query_as(
         "insert into throttles (scope_key, window_started_at, hits) values ($1, $2, 1)
          on conflict (scope_key) do update set
              hits = case when throttles.window_started_at <= $3 then 1
                              else throttles.hits + 1 end,
              window_started_at = case when throttles.window_started_at <= $3 then $2
-                                      else throttles.window_started_at end",
+                                      else throttles.window_started_at end
+         returning hits, window_started_at",
     )
     .bind(key)
     .bind(now)
     .bind(now - window)
-    .execute(db)
-    .await?;
+    .fetch_one(db)
+    .await
+}
+
+/// Takes back one hit of `key` (an attempt that turned out not to count).
+pub async fn release(db: impl AnyExecutor<'_>, key: &str) -> sqlx::Result<()> {
+    sqlx::query("update throttles set hits = hits - 1 where scope_key = $1 and hits > 0")
+        .bind(key)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

@@ -77,15 +77,17 @@ async fn expired_tokens_open_nothing(app: TestApp) {
     );
 }
 
+/// Twelve clients logging in at once, two sessions each (well inside the per-document
+/// limit, which also bounds logins in flight for one document).
 async fn concurrent_logins_each_get_a_working_token(app: TestApp) {
-    let logins = (0..12).map(|i| {
-        let document = if i % 2 == 0 {
-            DEMO_DOCUMENT
-        } else {
-            SECOND_DOCUMENT
-        };
-        app.login(document, DEMO_PASSWORD)
-    });
+    leasy::demo::synthetic_clients(&app.store, 4).await.unwrap();
+    let mut documents: Vec<String> = (1..=4).map(leasy::demo::synthetic_document).collect();
+    documents.extend([DEMO_DOCUMENT.to_owned(), SECOND_DOCUMENT.to_owned()]);
+    let logins = documents
+        .iter()
+        .cycle()
+        .take(12)
+        .map(|document| app.login(document, DEMO_PASSWORD));
 
     let responses = futures::future::join_all(logins).await;
 
@@ -103,7 +105,33 @@ async fn concurrent_logins_each_get_a_working_token(app: TestApp) {
     }
 }
 
+/// A burst of parallel guesses for one document: no more are checked than the limit
+/// allows, whatever the timing; the rest get 429.
+async fn parallel_guesses_cannot_slip_past_the_limit(app: TestApp) {
+    let passwords: Vec<String> = (0..20).map(|i| format!("guess{i}")).collect();
+    let guesses = passwords.iter().map(|p| app.login(DEMO_DOCUMENT, p));
+
+    let statuses: Vec<u16> = futures::future::join_all(guesses)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 400).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(app.login(DEMO_DOCUMENT, DEMO_PASSWORD).await.status(), 429);
+}
+
 crate::db_tests!(
+    parallel_guesses_cannot_slip_past_the_limit,
     login_answers_a_uuid_token,
     wrong_password_and_unknown_document_get_the_same_answer,
     tokens_are_stored_only_as_hashes,

@@ -155,17 +155,17 @@ async fn migrate_creates_the_database_and_demo_loads_twice() {
 
 /// `serve --demo`, a login and the profile, then SIGTERM: a clean exit.
 async fn serve_answers_and_stops_on_sigterm(db: Db) {
-    let database_url = match db {
+    let database = match db {
         Db::Sqlite => None,
         Db::Postgres => match fresh_postgres_database().await {
-            Some(url) => Some(url),
+            Some(database) => Some(database),
             None => return,
         },
     };
     let dir = tempfile::tempdir().unwrap();
-    let env: Vec<_> = database_url
+    let env: Vec<_> = database
         .iter()
-        .map(|url| ("DATABASE_URL", url.as_str()))
+        .map(|database| ("DATABASE_URL", database.url.as_str()))
         .collect();
     let mut served = Served::start(dir.path(), &env).await;
 

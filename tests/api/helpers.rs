@@ -42,6 +42,8 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
+    // Declared last: dropped after the server has been told to stop.
+    _postgres: Option<PostgresDatabase>,
 }
 
 impl TestApp {
@@ -52,9 +54,15 @@ impl TestApp {
 
     pub async fn spawn_with(db: Db, tweak: impl FnOnce(&mut ServerConfig)) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temporary folder");
+        let mut postgres = None;
         let database_url = match db {
             Db::Sqlite => DatabaseUrl::new(dir.path().join("leasy.db").to_string_lossy()),
-            Db::Postgres => DatabaseUrl::new(fresh_postgres_database().await?),
+            Db::Postgres => {
+                let database = fresh_postgres_database().await?;
+                let url = DatabaseUrl::new(database.url.clone());
+                postgres = Some(database);
+                url
+            }
         };
         let database = DatabaseConfig {
             database_url,
@@ -90,6 +98,7 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(handle),
             _dir: dir,
+            _postgres: postgres,
         })
     }
 
@@ -161,9 +170,15 @@ impl TestApp {
     /// the API and returns its token.
     pub async fn staff_token(&self, role: &str) -> String {
         let email = format!("{role}-{}@leasy.pe", uuid::Uuid::new_v4().simple());
-        leasy::staff_cli::create(&self.store, &email, "Personal de Prueba", role, STAFF_PASSWORD)
-            .await
-            .expect("staff account is created");
+        leasy::staff_cli::create(
+            &self.store,
+            &email,
+            "Personal de Prueba",
+            role,
+            STAFF_PASSWORD,
+        )
+        .await
+        .expect("staff account is created");
         let response = self
             .post_json(
                 "/api/backoffice/auth/",
@@ -173,7 +188,10 @@ impl TestApp {
             .await;
         assert_eq!(response.status(), 200, "staff login of {email}");
         let body: Value = response.json().await.unwrap();
-        body["token"].as_str().expect("token is a string").to_owned()
+        body["token"]
+            .as_str()
+            .expect("token is a string")
+            .to_owned()
     }
 
     /// A back-office request with a staff token as `Authorization: Bearer`.
@@ -189,7 +207,9 @@ impl TestApp {
             .request(method, self.url(&format!("/api/backoffice{path}")))
             .bearer_auth(token);
         if let Some(body) = body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body.to_string());
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
         }
         request.send().await.expect("request reaches the server")
     }
@@ -230,9 +250,45 @@ pub async fn status_json(response: Response) -> (u16, Value) {
     (status, body)
 }
 
-/// Creates an empty database on the test PostgreSQL server and returns its URL; `None`
-/// when no test server is configured.
-pub async fn fresh_postgres_database() -> Option<String> {
+/// A database made for one test on the test PostgreSQL server, dropped with it.
+pub struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its
+        // own with a small runtime does the dropping, `with (force)` closing connections
+        // the test left open.
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut admin = sqlx::AnyConnection::connect(&admin_url).await?;
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!(
+                        "drop database if exists {name} with (force)"
+                    )))
+                    .await?;
+                admin.close().await
+            })?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("test database {} was not dropped", self.name);
+        }
+    }
+}
+
+/// Creates an empty database on the test PostgreSQL server; `None` when no test server is
+/// configured.
+pub async fn fresh_postgres_database() -> Option<PostgresDatabase> {
     let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())?;
     sqlx::any::install_default_drivers();
     let name = format!("leasy_test_{}", uuid::Uuid::new_v4().simple());
@@ -244,7 +300,12 @@ pub async fn fresh_postgres_database() -> Option<String> {
         .await
         .expect("create the test database");
     admin.close().await.ok();
-    Some(with_database_name(&admin_url, &name))
+    let url = with_database_name(&admin_url, &name);
+    Some(PostgresDatabase {
+        admin_url,
+        name,
+        url,
+    })
 }
 
 fn with_database_name(url: &str, name: &str) -> String {

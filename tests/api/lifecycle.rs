@@ -106,13 +106,17 @@ async fn stopping_lets_requests_in_flight_finish(mut app: TestApp) {
     let address = app.base.trim_start_matches("http://").to_owned();
     let store = app.store.clone();
 
-    let stopping = tokio::spawn(async move { app.stop().await });
+    // The app comes back from the task so its database outlives the held transaction.
+    let stopping = tokio::spawn(async move {
+        app.stop().await;
+        app
+    });
     wait_until_refused(&address).await;
     let held = logins.iter().filter(|login| !login.is_finished()).count();
     let server_waited = !stopping.is_finished();
     lock.rollback().await.unwrap();
     let answers = join_all(logins).await;
-    stopping.await.expect("the server stops cleanly");
+    let _app = stopping.await.expect("the server stops cleanly");
 
     assert_eq!(
         held, 6,

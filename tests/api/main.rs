@@ -5,10 +5,14 @@ mod helpers;
 
 mod auth;
 mod backoffice;
+mod backoffice_cars;
+mod backoffice_contracts;
 mod cli;
 mod errors;
+mod leads;
 mod lifecycle;
 mod logs;
 mod operations;
+mod password;
 mod profile;
 mod sweep;

@@ -63,7 +63,6 @@ pub async fn login_staff(
         .verify_password(credentials.password, stored_hash)
         .await?;
     let Some(login) = login.filter(|_| matches) else {
-        guard.failed(&state).await?;
         return Err(ApiError::message(BAD_STAFF_CREDENTIALS));
     };
     guard.succeeded(&state).await?;
