@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::{
     AppState,
     error::{ApiError, BAD_CREDENTIALS, CLIENT_NOT_FOUND},
-    extract::{ClientAddr, ClientSession, Json, JsonList},
+    extract::{ClientAddr, ClientSession, Json, JsonList, PresentedToken},
     throttle::LoginGuard,
     views::{CardView, ProfileV1, ProfileV2, Status},
 };
@@ -117,9 +117,9 @@ pub async fn logout(
     ))]
 pub async fn get_profile_v1(
     State(state): State<AppState>,
-    session: ClientSession,
+    token: PresentedToken,
 ) -> Result<axum::Json<ProfileV1>, ApiError> {
-    let profile = super::views::load_profile(&state, &session).await?;
+    let profile = super::views::load_profile(&state, token).await?;
     Ok(axum::Json(ProfileV1::from(profile)))
 }
 
@@ -133,14 +133,12 @@ pub async fn get_profile_v1(
     ))]
 pub async fn get_profile_v2(
     State(state): State<AppState>,
-    session: ClientSession,
+    token: PresentedToken,
     host: super::views::PublicBase,
 ) -> Result<axum::Json<ProfileV2>, ApiError> {
-    let profile = super::views::load_profile(&state, &session).await?;
-    let photos = store::cars::car_photos_for_client(state.store.pool(), session.client_id).await?;
+    let profile = super::views::load_profile(&state, token).await?;
     Ok(axum::Json(ProfileV2::new(
         profile,
-        photos,
         &host.0,
         &state.config.kushki_public_key,
     )))
@@ -152,9 +150,12 @@ pub async fn get_profile_v2(
     responses((status = 200, body = Vec<CardView>), (status = 400, description = "Bad token")))]
 pub async fn list_cards(
     State(state): State<AppState>,
-    session: ClientSession,
+    PresentedToken(token): PresentedToken,
 ) -> Result<axum::Json<Vec<CardView>>, ApiError> {
-    let cards = store::cards::for_client(state.store.pool(), session.client_id).await?;
+    let token = token.ok_or_else(|| ApiError::message(CLIENT_NOT_FOUND))?;
+    let cards = store::cards::for_token(state.store.pool(), &token.digest(), now_unix())
+        .await?
+        .ok_or_else(|| ApiError::message(CLIENT_NOT_FOUND))?;
     Ok(axum::Json(cards.into_iter().map(CardView::from).collect()))
 }
 

@@ -214,6 +214,18 @@ impl FromRequestParts<AppState> for ClientSession {
     }
 }
 
+/// The token a request presents, not yet checked: for endpoints that check it inside their
+/// own query.
+pub struct PresentedToken(pub Option<Token>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PresentedToken {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(presented_token(&parts.headers)))
+    }
+}
+
 /// The `Authentication` header when present (even if unusable), else a Bearer token.
 fn presented_token(headers: &HeaderMap) -> Option<Token> {
     if let Some(value) = headers.get("authentication") {

@@ -12,10 +12,13 @@ use utoipa::ToSchema;
 use super::{
     AppState,
     error::{ApiError, CLIENT_NOT_FOUND},
-    extract::ClientSession,
+    extract::PresentedToken,
 };
 use crate::{
-    domain::{money, money::Money, time::lima_date},
+    domain::{
+        money::{self, Money},
+        time::{lima_date, now_unix},
+    },
     store::{
         self,
         cards::CardRow,
@@ -49,22 +52,22 @@ pub struct Profile {
     contracts: Vec<ContractCarRow>,
     cards: Vec<CardRow>,
     phones: Vec<PhoneRow>,
+    photos: Vec<CarPhotoRow>,
 }
 
-pub async fn load_profile(state: &AppState, session: &ClientSession) -> Result<Profile, ApiError> {
-    let pool = state.store.pool();
-    let client = store::clients::get(pool, session.client_id)
+/// The profile of the presented token's client, in one query.
+pub async fn load_profile(state: &AppState, token: PresentedToken) -> Result<Profile, ApiError> {
+    let token = token.0.ok_or_else(|| ApiError::message(CLIENT_NOT_FOUND))?;
+    let rows = store::profile::load(&state.store, &token.digest(), now_unix())
         .await?
         .ok_or_else(|| ApiError::message(CLIENT_NOT_FOUND))?;
-    let contracts = store::contracts::for_client(pool, session.client_id).await?;
-    let cards = store::cards::for_client(pool, session.client_id).await?;
-    let phones = store::clients::phones(pool, session.client_id).await?;
     Ok(Profile {
-        client,
-        token: session.token.as_str().to_owned(),
-        contracts,
-        cards,
-        phones,
+        client: rows.client,
+        token: token.as_str().to_owned(),
+        contracts: rows.contracts,
+        cards: rows.cards,
+        phones: rows.phones,
+        photos: rows.photos,
     })
 }
 
@@ -217,9 +220,9 @@ pub struct UberPlanView {
 }
 
 impl ProfileV2 {
-    pub fn new(p: Profile, photos: Vec<CarPhotoRow>, base_url: &str, kushki_pk: &str) -> Self {
+    pub fn new(p: Profile, base_url: &str, kushki_pk: &str) -> Self {
         let mut photos_by_car: HashMap<i64, Vec<String>> = HashMap::new();
-        for photo in photos {
+        for photo in p.photos {
             photos_by_car
                 .entry(photo.car_id)
                 .or_default()

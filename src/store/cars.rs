@@ -3,7 +3,7 @@
 
 use sqlx::{AnyExecutor, FromRow};
 
-#[derive(Debug, FromRow)]
+#[derive(Debug, FromRow, serde::Deserialize)]
 pub struct CarPhotoRow {
     pub car_id: i64,
     pub file_path: String,
@@ -24,22 +24,6 @@ pub struct NewCarDocument<'a> {
     pub owner: &'a str,
     pub due_date: Option<&'a str>,
     pub file_path: Option<&'a str>,
-}
-
-/// Photos of the cars of the client's contracts, in display order.
-pub async fn car_photos_for_client(
-    db: impl AnyExecutor<'_>,
-    client_id: i64,
-) -> sqlx::Result<Vec<CarPhotoRow>> {
-    sqlx::query_as(
-        "select p.car_id, p.file_path
-         from car_photos p join contracts k on k.car_id = p.car_id
-         where k.client_id = $1
-         order by p.car_id, p.position, p.car_photo_id",
-    )
-    .bind(client_id)
-    .fetch_all(db)
-    .await
 }
 
 pub async fn insert_car(db: impl AnyExecutor<'_>, car: &NewCar<'_>, now: i64) -> sqlx::Result<i64> {

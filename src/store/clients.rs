@@ -11,7 +11,7 @@ pub struct LoginRow {
     pub password_hash: String,
 }
 
-#[derive(Debug, FromRow)]
+#[derive(Debug, FromRow, serde::Deserialize)]
 pub struct ClientRow {
     pub client_id: i64,
     pub document: String,
@@ -34,7 +34,7 @@ impl ClientRow {
     }
 }
 
-#[derive(Debug, FromRow)]
+#[derive(Debug, FromRow, serde::Deserialize)]
 pub struct PhoneRow {
     pub phone_id: i64,
     pub phone_number: String,

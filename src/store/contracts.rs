@@ -6,7 +6,7 @@ use super::flag;
 use crate::domain::money::Money;
 
 /// A contract with its car, as the client's profile shows it.
-#[derive(Debug, FromRow)]
+#[derive(Debug, FromRow, serde::Deserialize)]
 pub struct ContractCarRow {
     pub contract_id: i64,
     pub hash: String,

@@ -11,6 +11,7 @@ pub mod clients;
 pub mod contracts;
 pub mod files;
 pub mod leads;
+pub mod profile;
 pub mod staff;
 pub mod throttles;
 pub mod tokens;
@@ -72,6 +73,9 @@ impl Store {
             .ok();
         let pool = AnyPoolOptions::new()
             .max_connections(config.db_max_connections.max(1))
+            // A ping before every checkout would double the round trips of each query; a
+            // broken connection fails its query instead and is replaced.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
