@@ -101,7 +101,42 @@ async fn docs_page_and_its_assets_are_served_locally(app: TestApp) {
     );
 }
 
+/// Every back-office route is documented, with the staff token scheme, and every answer
+/// of every operation has the description OpenAPI requires.
+async fn openapi_document_covers_the_back_office_and_is_complete(app: TestApp) {
+    let (status, spec) = status_json(app.get("/api/openapi.json", None).await).await;
+
+    assert_eq!(status, 200);
+    let paths = spec["paths"].as_object().unwrap();
+    for path in [
+        "/api/backoffice/auth/",
+        "/api/backoffice/staff/{staff_id}/deactivate/",
+        "/api/backoffice/audit/",
+        "/api/backoffice/clients/{client_id}/reset-password/",
+        "/api/backoffice/cars/{car_id}/documents/{kind}/",
+        "/api/backoffice/cars/{car_id}/photos/",
+        "/api/backoffice/contracts/{contract_id}/activate/",
+        "/api/backoffice/leads/{lead_id}/converted/",
+        "/api/v1/clients/password/",
+        "/api/v1/clients/new/",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    let scheme = &spec["components"]["securitySchemes"]["staff_token"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(scheme["scheme"], "bearer");
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            for (code, answer) in operation["responses"].as_object().unwrap() {
+                let description = answer["description"].as_str().unwrap_or_default();
+                assert!(!description.is_empty(), "{method} {path} {code} has no description");
+            }
+        }
+    }
+}
+
 crate::db_tests!(
+    openapi_document_covers_the_back_office_and_is_complete,
     health_check_answers_ok,
     openapi_document_lists_the_routes_and_the_token_header,
     docs_page_and_its_assets_are_served_locally,
