@@ -209,11 +209,16 @@ pub struct PasswordChange {
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     session: Result<ClientSession, ApiError>,
     body: Result<JsonList<PasswordChange>, ApiError>,
 ) -> Result<axum::Json<Status>, ApiError> {
     let session = session.map_err(ApiError::into_list)?;
     let JsonList(body) = body?;
+    // Guesses of the current password with a stolen token are throttled like logins.
+    let guard = LoginGuard::check(&state, "pwd", &session.client_id.to_string(), addr)
+        .await
+        .map_err(ApiError::into_list)?;
 
     let stored = store::clients::password_hash(state.store.pool(), session.client_id).await?;
     let Some(stored) = stored else {
@@ -222,6 +227,9 @@ pub async fn change_password(
     let matches = state
         .verify_password(body.password, Some(stored.clone()))
         .await?;
+    if matches {
+        guard.succeeded(&state).await?;
+    }
     let failures =
         password_change::failures(matches, &body.new_password, &body.confirm_new_password);
     if !failures.is_empty() {

@@ -153,6 +153,58 @@ async fn migrate_creates_the_database_and_demo_loads_twice() {
     assert!(dir.path().join("files/soat/demo-soat-abc123.pdf").is_file());
 }
 
+/// `leasy staff create` on a fresh folder makes the first admin from a password on
+/// standard input; that admin logs in through the API. A weak password or a taken email
+/// fails with a message and a non-zero exit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_create_makes_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |password: &str, email: &str| {
+        let mut child = leasy(dir.path())
+            .args([
+                "staff",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Ana Torres",
+                "--role",
+                "admin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+
+    let made = create("Cambiar123", "Admin@Leasy.pe");
+    let weak = create("abc", "otra@leasy.pe");
+    let taken = create("Cambiar123", "admin@leasy.pe");
+
+    assert!(made.status.success(), "{made:?}");
+    assert!(String::from_utf8_lossy(&made.stdout).contains("admin@leasy.pe"));
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("al menos 6 caracteres"));
+    assert!(!taken.status.success());
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+    let mut served = Served::start(dir.path(), &[]).await;
+    let login = served
+        .http
+        .post(served.url("/api/backoffice/auth/"))
+        .json(&json!({ "email": "admin@leasy.pe", "password": "Cambiar123" }))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(login).await;
+    served.terminate();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["staff"]["role"], "admin");
+}
+
 /// `serve --demo`, a login and the profile, then SIGTERM: a clean exit.
 async fn serve_answers_and_stops_on_sigterm(db: Db) {
     let database = match db {

@@ -15,4 +15,5 @@ mod logs;
 mod operations;
 mod password;
 mod profile;
+mod roles;
 mod sweep;

@@ -129,7 +129,10 @@ async fn openapi_document_covers_the_back_office_and_is_complete(app: TestApp) {
         for (method, operation) in item.as_object().unwrap() {
             for (code, answer) in operation["responses"].as_object().unwrap() {
                 let description = answer["description"].as_str().unwrap_or_default();
-                assert!(!description.is_empty(), "{method} {path} {code} has no description");
+                assert!(
+                    !description.is_empty(),
+                    "{method} {path} {code} has no description"
+                );
             }
         }
     }

@@ -165,7 +165,23 @@ async fn a_password_with_enye_round_trips_whichever_way_it_is_composed(app: Test
     assert_eq!(app.login(DEMO_DOCUMENT, composed).await.status(), 200);
 }
 
+/// Guessing the current password with a stolen token is throttled like a login.
+async fn guesses_of_the_current_password_are_throttled(app: TestApp) {
+    let token = app.token(SECOND_DOCUMENT).await;
+    let guess = |i: usize| json!({ "password": format!("guess{i}"), "new_password": "nueva123", "confirm_new_password": "nueva123" });
+    for i in 0..5 {
+        let response = change_password(&app, Some(&token), guess(i)).await;
+        assert_eq!(response.status(), 400, "guess {i}");
+    }
+
+    let response = change_password(&app, Some(&token), guess(5)).await;
+
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+}
+
 crate::db_tests!(
+    guesses_of_the_current_password_are_throttled,
     each_rule_of_the_new_password_is_reported,
     a_wrong_current_password_is_reported,
     a_confirmation_mismatch_is_reported,
