@@ -191,7 +191,7 @@ async fn staff_create_makes_the_first_admin() {
     assert!(String::from_utf8_lossy(&weak.stderr).contains("al menos 6 caracteres"));
     assert!(!taken.status.success());
     assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
-    let mut served = Served::start(dir.path(), &[]).await;
+    let served = Served::start(dir.path(), &[]).await;
     let login = served
         .http
         .post(served.url("/api/backoffice/auth/"))
