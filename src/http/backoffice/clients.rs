@@ -6,18 +6,13 @@ use axum::{
     http::StatusCode,
     routing::{delete, get, post, put},
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{PageQuery, Paged, StaffSession, audit, path_id};
 use crate::{
-    domain::{
-        money::{self, Money},
-        password, person,
-        staff::Permission,
-        time::{lima_date, now_unix},
-    },
+    domain::{password, person, staff::Permission, time::now_unix},
     http::{
         AppState,
         error::ApiError,
@@ -25,10 +20,15 @@ use crate::{
         views::Status,
     },
     store::{
-        self, Locked, Tx,
-        clients::{ClientFields, ClientSummaryRow, NewClient},
+        self, Locked,
+        clients::{ClientFields, NewClient},
     },
 };
+
+mod view;
+
+use view::{CLIENT_NOT_FOUND, ClientChange, load_detail};
+pub use view::{ClientContract, ClientDetail, ClientSummary, PhoneView};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,122 +44,6 @@ pub fn router() -> Router<AppState> {
             delete(delete_phone),
         )
         .route("/clients/{client_id}/uber-plan", put(set_uber_plan))
-}
-
-const CLIENT_NOT_FOUND: &str = "Cliente no encontrado";
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientSummary {
-    id: i64,
-    document: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    phone_number: String,
-    /// Code of the Uber plan tier, or null.
-    uber_plan: Option<String>,
-    created_at: String,
-}
-
-impl From<ClientSummaryRow> for ClientSummary {
-    fn from(row: ClientSummaryRow) -> Self {
-        Self {
-            id: row.client_id,
-            created_at: lima_date(row.created_at),
-            document: row.document,
-            first_name: row.first_name,
-            last_name: row.last_name,
-            email: row.email,
-            phone_number: row.phone_number,
-            uber_plan: row.uber_plan_code,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientDetail {
-    id: i64,
-    document: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    address: String,
-    phone_number: String,
-    #[serde(serialize_with = "money::serialize_with_fraction")]
-    coins: Money,
-    uber_plan: Option<String>,
-    created_at: String,
-    phones: Vec<PhoneView>,
-    contracts: Vec<ClientContract>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PhoneView {
-    id: i64,
-    phone_number: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientContract {
-    id: i64,
-    hash: String,
-    status: String,
-    car_id: i64,
-    license_plate: String,
-    weekly_amount: Money,
-    auto_charge: bool,
-}
-
-impl ClientDetail {
-    /// The audited part: the fields staff can change.
-    fn audit_json(&self) -> serde_json::Value {
-        json!({
-            "document": self.document, "first_name": self.first_name,
-            "last_name": self.last_name, "email": self.email, "address": self.address,
-            "phone_number": self.phone_number, "uber_plan": self.uber_plan,
-            "phones": self.phones.iter().map(|p| &p.phone_number).collect::<Vec<_>>(),
-        })
-    }
-}
-
-async fn load_detail(db: &mut Tx, client_id: i64) -> Result<ClientDetail, ApiError> {
-    let client = store::clients::get(&mut **db, client_id)
-        .await?
-        .ok_or_else(|| ApiError::missing(CLIENT_NOT_FOUND))?;
-    let uber_plan = store::clients::uber_plan_code(&mut **db, client_id).await?;
-    let phones = store::clients::phones(&mut **db, client_id).await?;
-    let contracts = store::contracts::for_client(&mut **db, client_id).await?;
-    Ok(ClientDetail {
-        id: client.client_id,
-        coins: client.coins(),
-        created_at: lima_date(client.created_at),
-        document: client.document,
-        first_name: client.first_name,
-        last_name: client.last_name,
-        email: client.email,
-        address: client.address,
-        phone_number: client.phone_number,
-        uber_plan,
-        phones: phones
-            .into_iter()
-            .map(|p| PhoneView {
-                id: p.phone_id,
-                phone_number: p.phone_number,
-            })
-            .collect(),
-        contracts: contracts
-            .iter()
-            .map(|k| ClientContract {
-                id: k.contract_id,
-                hash: k.hash.clone(),
-                status: k.status.clone(),
-                car_id: k.car_id,
-                license_plate: k.license_plate.clone(),
-                weekly_amount: k.weekly_amount(),
-                auto_charge: k.auto_charge(),
-            })
-            .collect(),
-    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -351,11 +235,8 @@ pub async fn update_client(
     staff.require(Permission::Operate)?;
     let client_id = path_id(&raw_id, CLIENT_NOT_FOUND)?;
 
-    let mut tx = state.store.begin_write().await?;
-    if !state.store.lock(&mut tx, Locked::Client, client_id).await? {
-        return Err(ApiError::missing(CLIENT_NOT_FOUND));
-    }
-    let before = load_detail(&mut tx, client_id).await?;
+    let mut change = ClientChange::begin(&state, client_id).await?;
+    let before = &change.before;
     let pick = |change: &Option<String>, current: &str| {
         change.clone().unwrap_or_else(|| current.to_owned())
     };
@@ -368,22 +249,10 @@ pub async fn update_client(
         &pick(&changes.address, &before.address),
     )
     .map_err(ApiError::Messages)?;
-    store::clients::update(&mut *tx, client_id, &fields)
+    store::clients::update(&mut *change.tx, client_id, &fields)
         .await
         .map_err(client_conflict)?;
-    let after = load_detail(&mut tx, client_id).await?;
-    audit(
-        &mut tx,
-        &staff,
-        "client.update",
-        "client",
-        client_id,
-        Some(before.audit_json()),
-        Some(after.audit_json()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(axum::Json(after))
+    Ok(axum::Json(change.commit(&staff, "client.update").await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -452,25 +321,9 @@ pub async fn add_phone(
     let client_id = path_id(&raw_id, CLIENT_NOT_FOUND)?;
     let phone = person::phone(&body.phone_number).map_err(ApiError::message)?;
 
-    let mut tx = state.store.begin_write().await?;
-    if !state.store.lock(&mut tx, Locked::Client, client_id).await? {
-        return Err(ApiError::missing(CLIENT_NOT_FOUND));
-    }
-    let before = load_detail(&mut tx, client_id).await?;
-    store::clients::insert_phone(&mut *tx, client_id, &phone, now_unix()).await?;
-    let after = load_detail(&mut tx, client_id).await?;
-    let (b, a) = (before.audit_json(), after.audit_json());
-    audit(
-        &mut tx,
-        &staff,
-        "client.add_phone",
-        "client",
-        client_id,
-        Some(b),
-        Some(a),
-    )
-    .await?;
-    tx.commit().await?;
+    let mut change = ClientChange::begin(&state, client_id).await?;
+    store::clients::insert_phone(&mut *change.tx, client_id, &phone, now_unix()).await?;
+    let after = change.commit(&staff, "client.add_phone").await?;
     Ok((StatusCode::CREATED, axum::Json(after)))
 }
 
@@ -487,28 +340,13 @@ pub async fn delete_phone(
     let client_id = path_id(&raw_client, CLIENT_NOT_FOUND)?;
     let phone_id = path_id(&raw_phone, "Teléfono no encontrado")?;
 
-    let mut tx = state.store.begin_write().await?;
-    if !state.store.lock(&mut tx, Locked::Client, client_id).await? {
-        return Err(ApiError::missing(CLIENT_NOT_FOUND));
-    }
-    let before = load_detail(&mut tx, client_id).await?;
-    if !store::clients::delete_phone(&mut *tx, client_id, phone_id).await? {
+    let mut change = ClientChange::begin(&state, client_id).await?;
+    if !store::clients::delete_phone(&mut *change.tx, client_id, phone_id).await? {
         return Err(ApiError::missing("Teléfono no encontrado"));
     }
-    let after = load_detail(&mut tx, client_id).await?;
-    let (b, a) = (before.audit_json(), after.audit_json());
-    audit(
-        &mut tx,
-        &staff,
-        "client.delete_phone",
-        "client",
-        client_id,
-        Some(b),
-        Some(a),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(axum::Json(after))
+    Ok(axum::Json(
+        change.commit(&staff, "client.delete_phone").await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -530,32 +368,18 @@ pub async fn set_uber_plan(
     staff.require(Permission::Operate)?;
     let client_id = path_id(&raw_id, CLIENT_NOT_FOUND)?;
 
-    let mut tx = state.store.begin_write().await?;
     let plan_id = match body.code_name.as_deref() {
         None => None,
         Some(code) => Some(
-            store::clients::uber_plan_id(&mut *tx, code)
+            store::clients::uber_plan_id(state.store.pool(), code)
                 .await?
                 .ok_or_else(|| ApiError::message("El campo 'code_name' no es un plan de Uber"))?,
         ),
     };
-    if !state.store.lock(&mut tx, Locked::Client, client_id).await? {
-        return Err(ApiError::missing(CLIENT_NOT_FOUND));
-    }
-    let before = load_detail(&mut tx, client_id).await?;
-    store::clients::set_uber_plan(&mut *tx, client_id, plan_id).await?;
-    let after = load_detail(&mut tx, client_id).await?;
-    let (b, a) = (before.audit_json(), after.audit_json());
-    audit(
-        &mut tx,
-        &staff,
-        "client.set_uber_plan",
-        "client",
-        client_id,
-        Some(b),
-        Some(a),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(axum::Json(after))
+
+    let mut change = ClientChange::begin(&state, client_id).await?;
+    store::clients::set_uber_plan(&mut *change.tx, client_id, plan_id).await?;
+    Ok(axum::Json(
+        change.commit(&staff, "client.set_uber_plan").await?,
+    ))
 }
