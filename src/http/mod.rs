@@ -3,8 +3,10 @@
 
 pub mod backoffice;
 pub mod clients;
+pub mod commons;
 pub mod error;
 pub mod extract;
+pub mod finances;
 pub mod middleware;
 pub mod openapi;
 pub mod throttle;
@@ -106,8 +108,13 @@ pub fn router(state: AppState) -> Router {
     let files = ServeDir::new(&state.config.files_dir).append_index_html_on_directories(false);
     // Answers carry tokens and personal data: no cache may keep them.
     let api = Router::new()
-        .nest("/api/v1", clients::router_v1())
-        .nest("/api/v2", clients::router_v2())
+        .nest("/api/v1", clients::router_v1().merge(commons::router()))
+        .nest(
+            "/api/v2",
+            clients::router_v2()
+                .merge(commons::router())
+                .merge(finances::router()),
+        )
         .nest("/api/backoffice", backoffice::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cars;
 pub mod clients;
+pub mod content;
 pub mod contracts;
 pub mod leads;
 pub mod staff;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(cars::router())
         .merge(contracts::router())
         .merge(leads::router())
+        .merge(content::router())
 }
 
 /// The staff member behind a live staff token (`Authorization: Bearer <token>`, or the

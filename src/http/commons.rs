@@ -1,0 +1,9 @@
+//! The app's commons endpoints.
+
+use axum::Router;
+
+use super::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
