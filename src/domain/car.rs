@@ -40,29 +40,30 @@ pub fn year(raw: &str, current_year: i32) -> Result<String, String> {
     }
 }
 
-/// A license plate, in upper case: 6 to 8 letters or digits with at most one hyphen
-/// between them (`ABC-123`, `ABC123`, `S0000001`).
+/// A license plate: 6 to 8 letters or digits with at most one hyphen between them, kept
+/// in one canonical spelling so that `abc123`, `ABC-123` and `AB-C123` are the same plate:
+/// upper case, and six characters written `ABC-123` as on Peruvian plates.
 pub fn license_plate(raw: &str) -> Result<String, &'static str> {
     let value = raw.trim().to_uppercase();
-    let hyphens = value.matches('-').count();
-    let well_formed = (6..=8).contains(&value.len())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
-        && hyphens <= 1
+    let well_formed = value.matches('-').count() <= 1
         && !value.starts_with('-')
-        && !value.ends_with('-');
-    if well_formed {
-        Ok(value)
+        && !value.ends_with('-')
+        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    let bare: String = value.chars().filter(|c| *c != '-').collect();
+    if !well_formed || !(6..=8).contains(&bare.len()) {
+        return Err("debe tener entre 6 y 8 letras o números, con un guion opcional");
+    }
+    if bare.len() == 6 {
+        Ok(format!("{}-{}", &bare[..3], &bare[3..]))
     } else {
-        Err("debe tener entre 6 y 8 letras o números, con un guion opcional")
+        Ok(bare)
     }
 }
 
-/// A due date, `YYYY-MM-DD`.
+/// A due date, `YYYY-MM-DD`, in years 2000 to 2100.
 pub fn due_date(raw: &str) -> Result<NaiveDate, &'static str> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "debe ser una fecha con el formato AAAA-MM-DD")
+    crate::domain::time::parse_day(raw)
+        .ok_or("debe ser una fecha con el formato AAAA-MM-DD, entre los años 2000 y 2100")
 }
 
 /// The documents a car carries, one of each at most.
@@ -134,7 +135,8 @@ mod tests {
     #[test]
     fn plates_are_upper_case_with_one_optional_hyphen() {
         assert_eq!(license_plate(" abc-123 "), Ok("ABC-123".into()));
-        assert_eq!(license_plate("ABC123"), Ok("ABC123".into()));
+        assert_eq!(license_plate("ABC123"), Ok("ABC-123".into()));
+        assert_eq!(license_plate("bc-d456"), Ok("BCD-456".into()));
         assert_eq!(license_plate("S0000001"), Ok("S0000001".into()));
         for bad in [
             "AB-12",

@@ -81,11 +81,18 @@ impl ContractStatus {
 /// Longest contract accepted, in weeks (ten years).
 pub const MAX_WEEKS: i64 = 520;
 
-/// The weekly amount of a new contract: more than zero, at most two decimals.
+/// Largest weekly amount accepted: far above any real fee, low enough to catch cents typed
+/// as soles.
+pub const MAX_WEEKLY_AMOUNT: Money = Money::from_cents(10_000_00);
+
+/// The weekly amount of a new contract: more than zero, at most S/ 10,000.00, at most two
+/// decimals.
 pub fn weekly_amount(amount: Decimal) -> Result<Money, &'static str> {
     Money::from_decimal(amount)
-        .filter(|money| *money > Money::ZERO)
-        .ok_or("El campo 'weekly_amount' debe ser un monto mayor que 0 con hasta 2 decimales")
+        .filter(|money| *money > Money::ZERO && *money <= MAX_WEEKLY_AMOUNT)
+        .ok_or(
+            "El campo 'weekly_amount' debe ser un monto mayor que 0 y de hasta 10000, con hasta 2 decimales",
+        )
 }
 
 /// The length of a new contract, in weeks: 1 to `MAX_WEEKS`.
@@ -97,10 +104,10 @@ pub fn weeks(weeks: i64) -> Result<i64, &'static str> {
     }
 }
 
-/// A start date, `YYYY-MM-DD`.
+/// A start date, `YYYY-MM-DD`, in years 2000 to 2100.
 pub fn start_date(raw: &str) -> Result<NaiveDate, &'static str> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "El campo 'start_date' debe ser una fecha AAAA-MM-DD")
+    crate::domain::time::parse_day(raw)
+        .ok_or("El campo 'start_date' debe ser una fecha AAAA-MM-DD entre los años 2000 y 2100")
 }
 
 #[cfg(test)]

@@ -11,9 +11,16 @@ pub fn document(raw: &str) -> Result<String, &'static str> {
     }
 }
 
+/// Unicode NFC: the same letters typed on different keyboards become the same text.
+fn nfc(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.trim().nfc().collect()
+}
+
 /// A name: 1 to 100 characters after trimming.
 pub fn name(raw: &str) -> Result<String, &'static str> {
-    let value = raw.trim();
+    let value = nfc(raw);
+    let value = value.as_str();
     let length = value.chars().count();
     if (1..=100).contains(&length) && !value.chars().any(char::is_control) {
         Ok(value.to_owned())
@@ -24,7 +31,7 @@ pub fn name(raw: &str) -> Result<String, &'static str> {
 
 /// An email address, kept in lower case.
 pub fn email(raw: &str) -> Result<String, &'static str> {
-    let value = raw.trim().to_lowercase();
+    let value = nfc(raw).to_lowercase();
     let well_formed = value.len() <= 254
         && !value.chars().any(|c| c.is_whitespace() || c.is_control())
         && value.split_once('@').is_some_and(|(local, domain)| {
@@ -58,7 +65,8 @@ pub fn phone(raw: &str) -> Result<String, &'static str> {
 
 /// Free text such as an address: at most `max` characters after trimming.
 pub fn text(raw: &str, max: usize) -> Result<String, &'static str> {
-    let value = raw.trim();
+    let value = nfc(raw);
+    let value = value.as_str();
     if value.chars().count() <= max && !value.chars().any(|c| c.is_control() && c != '\n') {
         Ok(value.to_owned())
     } else {

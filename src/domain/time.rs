@@ -39,9 +39,30 @@ fn lima_datetime_of(unix: i64) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| lima().timestamp_opt(0, 0).unwrap())
 }
 
+/// A calendar day written exactly `YYYY-MM-DD`, in years 2000 to 2100: no business date
+/// of ours lies outside them, and a typo such as year 1 or 10000 is refused rather than
+/// stored.
+pub fn parse_day(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 10
+        && raw
+            .char_indices()
+            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().filter(|_| shaped)?;
+    (2000..=2100).contains(&chrono::Datelike::year(&day)).then_some(day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_strict_and_in_range() {
+        assert_eq!(parse_day("2026-12-03"), NaiveDate::from_ymd_opt(2026, 12, 3));
+        for bad in ["+10000-01-01", "0001-01-01", "2026-2-3", "2026-02-30", "03/12/2026", ""] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn late_evening_in_lima_is_still_the_same_day() {

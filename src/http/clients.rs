@@ -66,7 +66,9 @@ pub async fn login(
     ClientAddr(addr): ClientAddr,
     Json(credentials): Json<Credentials>,
 ) -> Result<axum::Json<NewToken>, ApiError> {
-    let document = credentials.document.trim();
+    // Documents are stored in upper case (a foreign ID may carry letters).
+    let document = credentials.document.trim().to_uppercase();
+    let document = document.as_str();
     let guard = LoginGuard::check(&state, "doc", document, addr).await?;
 
     let login = store::clients::find_login(state.store.pool(), document).await?;

@@ -82,10 +82,14 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
-        let path = err.path().to_string();
+        let path = err.path().to_string().replace(PRIVATE_NUMBER_FIELD, "");
+        let path = path.trim_end_matches('.');
         ApiError::Message(field_error(&path, &err.into_inner().to_string()).into())
     })
 }
+
+/// The name serde_json gives exact numbers inside the deserializer; never user-visible.
+const PRIVATE_NUMBER_FIELD: &str = "$serde_json::private::Number";
 
 /// The path of the first string holding a NUL character, which no database text column
 /// accepts.

@@ -138,6 +138,12 @@ pub fn router(state: AppState) -> Router {
                         .on_failure(()),
                 )
                 .layer(PropagateRequestIdLayer::new(request_id))
+                // Files are served with the type their content was checked for; browsers
+                // must not guess another.
+                .layer(SetResponseHeaderLayer::overriding(
+                    HeaderName::from_static("x-content-type-options"),
+                    HeaderValue::from_static("nosniff"),
+                ))
                 .layer(from_fn(middleware::json_errors))
                 .layer(CatchPanicLayer::custom(middleware::panic_response))
                 // Most often a client sending its body too slowly.

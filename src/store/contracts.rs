@@ -215,3 +215,11 @@ pub async fn set_auto_charge(
         .await?;
     Ok(())
 }
+
+/// The status of a contract, as stored.
+pub async fn status(db: impl AnyExecutor<'_>, contract_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select status from contracts where contract_id = $1")
+        .bind(contract_id)
+        .fetch_optional(db)
+        .await
+}

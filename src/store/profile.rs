@@ -71,8 +71,9 @@ select c.client_id, c.document, c.first_name, c.last_name, c.email, c.address,
        cast((select coalesce({agg}({obj}(
                  'car_id', f.car_id, 'file_path', f.file_path)
                  order by f.car_id, f.position, f.car_photo_id), '[]')
-             from car_photos f join contracts k on k.car_id = f.car_id
-             where k.client_id = c.client_id) as text) as photos_json
+             from car_photos f
+             where f.car_id in (select k.car_id from contracts k
+                                where k.client_id = c.client_id)) as text) as photos_json
 from session s
 join clients c on c.client_id = s.client_id
 left join uber_plans p on p.uber_plan_id = c.uber_plan_id";

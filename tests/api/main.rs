@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod backoffice;
+mod backoffice_rules;
 mod backoffice_cars;
 mod backoffice_contracts;
 mod cli;

@@ -52,7 +52,8 @@ pub async fn login_staff(
     ClientAddr(addr): ClientAddr,
     Json(credentials): Json<StaffCredentials>,
 ) -> Result<axum::Json<StaffToken>, ApiError> {
-    let email = credentials.email.trim().to_lowercase();
+    let email = crate::domain::person::email(&credentials.email)
+        .unwrap_or_else(|_| credentials.email.trim().to_lowercase());
     let guard = LoginGuard::check(&state, "staff", &email, addr).await?;
 
     let login = store::staff::find_login(state.store.pool(), &email)

@@ -77,7 +77,7 @@ pub async fn list_cars(
         per_page: query.per_page,
     }
     .resolve()?;
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let search = super::search_term(query.q.as_deref())?;
 
     let pool = state.store.pool();
     let rows = store::cars::search(pool, search, page.limit(), page.offset()).await?;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{PageQuery, Paged, StaffSession, audit, path_id};
+use super::{PageQuery, Paged, StaffSession, audit, path_id, search_term};
 use crate::{
     domain::{password, person, staff::Permission, time::now_unix},
     http::{
@@ -69,7 +69,7 @@ pub async fn list_clients(
         per_page: query.per_page,
     }
     .resolve()?;
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let search = search_term(query.q.as_deref())?;
 
     let pool = state.store.pool();
     let rows = store::clients::search(pool, search, page.limit(), page.offset()).await?;
@@ -351,8 +351,17 @@ pub async fn delete_phone(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UberPlanChoice {
-    /// `azul`, `oro`, `platino`, `diamante`, or null to remove the tier.
+    /// `azul`, `oro`, `platino`, `diamante`, or null to remove the tier. Required: a body
+    /// without it is refused rather than taken as a removal.
+    #[serde(deserialize_with = "present_or_null")]
+    #[schema(required = true, nullable)]
     code_name: Option<String>,
+}
+
+/// Makes a field required while letting it be `null` (serde treats a missing `Option` as
+/// `None` unless the field has a deserializer of its own).
+fn present_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)
 }
 
 /// Set or remove the client's Uber plan tier.

@@ -227,20 +227,22 @@ pub async fn set_contract_auto_charge(
         return Err(ApiError::missing(CONTRACT_NOT_FOUND));
     }
     let before = load_detail(&mut tx, contract_id).await?;
+    let open = store::contracts::status(&mut *tx, contract_id)
+        .await?
+        .and_then(|s| ContractStatus::parse(&s))
+        .is_some_and(ContractStatus::is_open);
+    if !open {
+        return Err(ApiError::conflict(
+            "Solo se puede cambiar el cobro automático de un contrato pendiente o activo",
+        ));
+    }
     store::contracts::set_auto_charge(&mut *tx, contract_id, body.auto_charge).await?;
     let after = load_detail(&mut tx, contract_id).await?;
     let (b, a) = (before.audit_json(), after.audit_json());
-    let action = "contract.set_auto_charge";
-    audit(
-        &mut tx,
-        &staff,
-        action,
-        "contract",
-        contract_id,
-        Some(b),
-        Some(a),
-    )
-    .await?;
+    if b != a {
+        let action = "contract.set_auto_charge";
+        audit(&mut tx, &staff, action, "contract", contract_id, Some(b), Some(a)).await?;
+    }
     tx.commit().await?;
     Ok(axum::Json(after))
 }

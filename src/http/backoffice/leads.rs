@@ -134,7 +134,7 @@ pub async fn list_leads(
         })?),
     };
     let status = status.map(LeadStatus::as_str);
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let search = super::search_term(query.q.as_deref())?;
 
     let pool = state.store.pool();
     let rows = store::leads::search(pool, status, search, page.limit(), page.offset()).await?;

@@ -176,6 +176,18 @@ pub async fn audit(
     Ok(())
 }
 
+/// Longest search term accepted: longer ones match nothing useful and make `like` costly.
+const SEARCH_MAX_CHARS: usize = 100;
+
+/// The `q` of a list: trimmed, empty as none, at most 100 characters.
+pub fn search_term(q: Option<&str>) -> Result<Option<&str>, ApiError> {
+    let term = q.map(str::trim).filter(|q| !q.is_empty());
+    if term.is_some_and(|q| q.chars().count() > SEARCH_MAX_CHARS) {
+        return Err(ApiError::message("El parámetro 'q' debe tener como máximo 100 caracteres"));
+    }
+    Ok(term)
+}
+
 /// Parses a path id; anything that is not a positive integer is simply not found.
 pub fn path_id(raw: &str, what: &'static str) -> Result<i64, ApiError> {
     raw.parse::<i64>()

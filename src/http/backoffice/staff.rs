@@ -152,6 +152,9 @@ pub async fn deactivate_staff(
         .await?
         .ok_or_else(|| ApiError::missing("Personal no encontrado"))?
         .into();
+    if !before.active {
+        return Err(ApiError::conflict("La cuenta ya está desactivada"));
+    }
     let now = now_unix();
     store::staff::deactivate(&mut *tx, staff_id, now).await?;
     store::staff::revoke_all_tokens(&mut *tx, staff_id, now).await?;
