@@ -48,7 +48,9 @@ pub fn license_plate(raw: &str) -> Result<String, &'static str> {
     let well_formed = value.matches('-').count() <= 1
         && !value.starts_with('-')
         && !value.ends_with('-')
-        && value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
     let bare: String = value.chars().filter(|c| *c != '-').collect();
     if !well_formed || !(6..=8).contains(&bare.len()) {
         return Err("debe tener entre 6 y 8 letras o números, con un guion opcional");

@@ -83,7 +83,7 @@ pub const MAX_WEEKS: i64 = 520;
 
 /// Largest weekly amount accepted: far above any real fee, low enough to catch cents typed
 /// as soles.
-pub const MAX_WEEKLY_AMOUNT: Money = Money::from_cents(10_000_00);
+pub const MAX_WEEKLY_AMOUNT: Money = Money::from_cents(1_000_000);
 
 /// The weekly amount of a new contract: more than zero, at most S/ 10,000.00, at most two
 /// decimals.

@@ -45,11 +45,19 @@ fn lima_datetime_of(unix: i64) -> DateTime<FixedOffset> {
 pub fn parse_day(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     let shaped = raw.len() == 10
-        && raw
-            .char_indices()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().filter(|_| shaped)?;
-    (2000..=2100).contains(&chrono::Datelike::year(&day)).then_some(day)
+        && raw.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|_| shaped)?;
+    (2000..=2100)
+        .contains(&chrono::Datelike::year(&day))
+        .then_some(day)
 }
 
 #[cfg(test)]
@@ -58,8 +66,18 @@ mod tests {
 
     #[test]
     fn days_are_strict_and_in_range() {
-        assert_eq!(parse_day("2026-12-03"), NaiveDate::from_ymd_opt(2026, 12, 3));
-        for bad in ["+10000-01-01", "0001-01-01", "2026-2-3", "2026-02-30", "03/12/2026", ""] {
+        assert_eq!(
+            parse_day("2026-12-03"),
+            NaiveDate::from_ymd_opt(2026, 12, 3)
+        );
+        for bad in [
+            "+10000-01-01",
+            "0001-01-01",
+            "2026-2-3",
+            "2026-02-30",
+            "03/12/2026",
+            "",
+        ] {
             assert_eq!(parse_day(bad), None, "{bad}");
         }
     }

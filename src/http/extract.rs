@@ -84,7 +84,7 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string().replace(PRIVATE_NUMBER_FIELD, "");
         let path = path.trim_end_matches('.');
-        ApiError::Message(field_error(&path, &err.into_inner().to_string()).into())
+        ApiError::Message(field_error(path, &err.into_inner().to_string()).into())
     })
 }
 

@@ -106,7 +106,10 @@ async fn a_change_that_changes_nothing_leaves_no_entry(app: TestApp) {
         )
         .await;
 
-    assert_eq!((same.status().as_u16(), empty.status().as_u16()), (200, 200));
+    assert_eq!(
+        (same.status().as_u16(), empty.status().as_u16()),
+        (200, 200)
+    );
     assert_eq!(audit_count(&app).await, before);
 }
 

@@ -241,7 +241,16 @@ pub async fn set_contract_auto_charge(
     let (b, a) = (before.audit_json(), after.audit_json());
     if b != a {
         let action = "contract.set_auto_charge";
-        audit(&mut tx, &staff, action, "contract", contract_id, Some(b), Some(a)).await?;
+        audit(
+            &mut tx,
+            &staff,
+            action,
+            "contract",
+            contract_id,
+            Some(b),
+            Some(a),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(axum::Json(after))
