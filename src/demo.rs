@@ -5,16 +5,17 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 
 use crate::{
-    domain::{card::MaskedCardNumber, money::Money, password, time},
+    domain::{card::MaskedCardNumber, finances::Period, money::Money, password, time},
     store::{
         Store, Tx,
         cards::{self, NewCard},
         cars::{self, NewCar, NewCarDocument},
         clients::{self, NewClient},
         contracts::{self, NewContract},
+        finances::{self, Span},
     },
 };
 
@@ -46,10 +47,14 @@ const FILES: [(&str, &[u8]); 4] = [
 /// exist in `files_dir`.
 pub async fn load(store: &Store, files_dir: &Path) -> anyhow::Result<()> {
     write_files(files_dir).await?;
-    if clients::find_login(store.pool(), DEMO_DOCUMENT)
-        .await?
-        .is_some()
-    {
+    if let Some(login) = clients::find_login(store.pool(), DEMO_DOCUMENT).await? {
+        // A demo loaded before the finances notebook existed gets its entries now.
+        let page = finances::incomes(store.pool(), login.client_id, Span::ALL, 1, 0).await?;
+        if page.is_empty() {
+            let mut tx = store.begin_write().await?;
+            insert_finances(&mut tx, login.client_id, time::now_unix()).await?;
+            tx.commit().await?;
+        }
         tracing::info!("demo data already loaded");
         return Ok(());
     }
@@ -153,7 +158,8 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
         now - 20 * 7 * 24 * 3600,
     )
     .await?;
-    insert_cards(tx, client_id, now).await
+    insert_cards(tx, client_id, now).await?;
+    insert_finances(tx, client_id, now).await
 }
 
 async fn insert_cards(tx: &mut Tx, client_id: i64, now: i64) -> anyhow::Result<()> {
@@ -185,6 +191,86 @@ async fn insert_cards(tx: &mut Tx, client_id: i64, now: i64) -> anyhow::Result<(
         now,
     )
     .await?;
+    Ok(())
+}
+
+/// The demo client's incomes in the previous Lima month: (day of the month, hour, cents).
+const PREVIOUS_INCOMES: [(i64, i64, i64); 4] = [
+    (2, 20, 18000),
+    (9, 21, 21050),
+    (16, 19, 19575),
+    (23, 22, 24000),
+];
+
+/// Expenses in the previous Lima month: (day, hour, category code, cents).
+const PREVIOUS_EXPENSES: [(i64, i64, &str, i64); 5] = [
+    (3, 8, "fuel", 6000),
+    (8, 10, "leasy_fee", 52500),
+    (12, 14, "tolls", 550),
+    (19, 13, "food", 1890),
+    (26, 9, "maintenance", 12000),
+];
+
+/// Incomes so far this Lima month: (tenths of the month elapsed, cents).
+const CURRENT_INCOMES: [(i64, i64); 3] = [(2, 16530), (5, 22000), (8, 9845)];
+
+/// Expenses so far this Lima month: (tenths elapsed, category code, cents).
+const CURRENT_EXPENSES: [(i64, &str, i64); 4] = [
+    (1, "fuel", 5520),
+    (3, "car_wash", 1500),
+    (6, "food", 1240),
+    (9, "other", 735),
+];
+
+/// A finances notebook over the previous and the current Lima month. This month's entries
+/// are spread over the part of it already gone, so none lies in the future.
+async fn insert_finances(tx: &mut Tx, client_id: i64, now: i64) -> anyhow::Result<()> {
+    let this_month = Period::month_of(time::lima_today().year(), time::lima_today().month());
+    let (month_start, _) = this_month.unix_bounds();
+    let (previous_start, _) = this_month.previous_month().unix_bounds();
+    let at = |day: i64, hour: i64| previous_start + (day - 1) * 86_400 + hour * 3600;
+    let elapsed = (now - month_start).max(0);
+    let so_far = |tenths: i64| month_start + elapsed * tenths / 10;
+
+    for (day, hour, cents) in PREVIOUS_INCOMES {
+        finances::insert_income(
+            &mut **tx,
+            client_id,
+            Money::from_cents(cents),
+            at(day, hour),
+        )
+        .await?;
+    }
+    for (tenths, cents) in CURRENT_INCOMES {
+        finances::insert_income(
+            &mut **tx,
+            client_id,
+            Money::from_cents(cents),
+            so_far(tenths),
+        )
+        .await?;
+    }
+    let expenses = PREVIOUS_EXPENSES
+        .iter()
+        .map(|&(day, hour, code, cents)| (at(day, hour), code, cents))
+        .chain(
+            CURRENT_EXPENSES
+                .iter()
+                .map(|&(tenths, code, cents)| (so_far(tenths), code, cents)),
+        );
+    for (created_at, code, cents) in expenses {
+        let category = finances::category_by_code(&mut **tx, code)
+            .await?
+            .with_context(|| format!("expense category {code} is missing"))?;
+        finances::insert_expense(
+            &mut **tx,
+            client_id,
+            category.expense_category_id,
+            Money::from_cents(cents),
+            created_at,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 pub mod car;
 pub mod card;
 pub mod contract;
+pub mod finances;
 pub mod lead;
 pub mod money;
 pub mod password;

@@ -108,7 +108,12 @@ pub fn router(state: AppState) -> Router {
     let files = ServeDir::new(&state.config.files_dir).append_index_html_on_directories(false);
     // Answers carry tokens and personal data: no cache may keep them.
     let api = Router::new()
-        .nest("/api/v1", clients::router_v1().merge(commons::router()))
+        .nest(
+            "/api/v1",
+            clients::router_v1()
+                .merge(commons::router())
+                .merge(finances::commons_router()),
+        )
         .nest(
             "/api/v2",
             clients::router_v2()

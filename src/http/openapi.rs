@@ -12,7 +12,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{AppState, backoffice as bo, clients, views};
+use super::{AppState, backoffice as bo, clients, commons, finances, views};
 use crate::domain::money::Money;
 
 #[derive(OpenApi)]
@@ -65,12 +65,61 @@ use crate::domain::money::Money;
         bo::leads::list_leads,
         bo::leads::mark_lead_contacted,
         bo::leads::mark_lead_converted,
+        commons::list_uber_plans,
+        commons::list_emergency_contacts,
+        commons::get_mechanical_contacts,
+        commons::get_uber_contact,
+        commons::list_service_contacts,
+        commons::list_faqs,
+        commons::list_tip_categories,
+        commons::list_todays_tips,
+        commons::list_popular_tips,
+        commons::list_category_tips,
+        finances::list_public_categories,
+        finances::entries::list_incomes,
+        finances::entries::create_income,
+        finances::entries::list_expenses,
+        finances::entries::create_expense,
+        finances::entries::list_expense_categories,
+        finances::summary::finance_summary,
+        finances::summary::income_summary,
+        finances::summary::expense_summary,
+        finances::summary::balance,
+        bo::content::contacts::list_contacts,
+        bo::content::contacts::update_contact,
+        bo::content::contacts::update_emergency_case,
+        bo::content::contacts::create_emergency_contact,
+        bo::content::contacts::update_emergency_contact,
+        bo::content::contacts::delete_emergency_contact,
+        bo::content::contacts::create_service_contact,
+        bo::content::contacts::update_service_contact,
+        bo::content::contacts::delete_service_contact,
+        bo::content::faqs::list_faqs,
+        bo::content::faqs::create_faq,
+        bo::content::faqs::update_faq,
+        bo::content::faqs::delete_faq,
+        bo::content::plans::list_uber_plans,
+        bo::content::plans::create_uber_plan,
+        bo::content::plans::update_uber_plan,
+        bo::content::tips::list_tip_categories,
+        bo::content::tips::create_tip_category,
+        bo::content::tips::update_tip_category,
+        bo::content::tips::list_tips,
+        bo::content::tips::create_tip,
+        bo::content::tips::update_tip,
+        bo::content::tips::delete_tip,
+        bo::expense_categories::list_expense_categories,
+        bo::expense_categories::get_expense_category,
+        bo::expense_categories::create_expense_category,
+        bo::expense_categories::update_expense_category,
     ),
     components(schemas(views::Status)),
     modifiers(&Finishing),
     tags(
         (name = "clients", description = "The driver app: session, profile, cards, password, sign-up"),
         (name = "backoffice", description = "Operations staff: clients, cars, contracts, leads, staff, audit"),
+        (name = "commons", description = "Content the company edits: Uber tiers, contacts, FAQs, tips"),
+        (name = "finances", description = "The driver's own income and expense notebook"),
         (name = "operations", description = "Health of the service")
     )
 )]
@@ -83,6 +132,31 @@ struct Finishing;
 impl Modify for Finishing {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         openapi.info.license = Some(utoipa::openapi::License::new("Propietaria (Leasy S.A.C.)"));
+        // Handlers of the app and of the back office may share a name (`list_faqs`); an
+        // operation id must be unique, so the back-office one takes a prefix.
+        let mut seen = std::collections::HashSet::new();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if let Some(id) = operation.operation_id.as_mut()
+                    && !seen.insert(id.clone())
+                {
+                    let prefix = if path.starts_with("/api/backoffice") {
+                        "backoffice"
+                    } else {
+                        "app"
+                    };
+                    *id = format!("{prefix}_{id}");
+                    seen.insert(id.clone());
+                }
+            }
+        }
         for item in openapi.paths.paths.values_mut() {
             let operations = [
                 &mut item.get,

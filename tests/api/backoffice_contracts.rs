@@ -9,8 +9,7 @@ use serde_json::{Value, json};
 use crate::helpers::{DEMO_DOCUMENT, SECOND_DOCUMENT, TestApp, status_json};
 
 const CAR_TAKEN: &str = "El auto ya tiene un contrato abierto";
-const BAD_AMOUNT: &str =
-    "El campo 'weekly_amount' debe ser un monto mayor que 0 con hasta 2 decimales";
+const BAD_AMOUNT: &str = "El campo 'weekly_amount' debe ser un monto mayor que 0 y de hasta 10000, con hasta 2 decimales";
 
 async fn client_id(app: &TestApp, document: &str) -> i64 {
     sqlx::query_scalar("select client_id from clients where document = $1")
@@ -156,7 +155,7 @@ async fn moves_from_the_wrong_status_are_conflicts(app: TestApp) {
         bad_date,
         (
             400,
-            json!({ "error": "El campo 'start_date' debe ser una fecha AAAA-MM-DD" })
+            json!({ "error": "El campo 'start_date' debe ser una fecha AAAA-MM-DD entre los años 2000 y 2100" })
         )
     );
     assert_eq!(

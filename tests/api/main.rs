@@ -5,11 +5,13 @@ mod helpers;
 
 mod auth;
 mod backoffice;
-mod backoffice_rules;
 mod backoffice_cars;
 mod backoffice_contracts;
+mod backoffice_rules;
 mod cli;
+mod commons;
 mod errors;
+mod finances;
 mod leads;
 mod lifecycle;
 mod logs;

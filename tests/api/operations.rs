@@ -125,8 +125,17 @@ async fn openapi_document_covers_the_back_office_and_is_complete(app: TestApp) {
     let scheme = &spec["components"]["securitySchemes"]["staff_token"];
     assert_eq!(scheme["type"], "http");
     assert_eq!(scheme["scheme"], "bearer");
+    let mut operation_ids = std::collections::HashSet::new();
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                operation_ids.insert(id.clone()),
+                "operation id {id} is not unique"
+            );
             for (code, answer) in operation["responses"].as_object().unwrap() {
                 let description = answer["description"].as_str().unwrap_or_default();
                 assert!(

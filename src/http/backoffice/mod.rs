@@ -8,6 +8,7 @@ pub mod cars;
 pub mod clients;
 pub mod content;
 pub mod contracts;
+pub mod expense_categories;
 pub mod leads;
 pub mod staff;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(contracts::router())
         .merge(leads::router())
         .merge(content::router())
+        .merge(expense_categories::router())
 }
 
 /// The staff member behind a live staff token (`Authorization: Bearer <token>`, or the
@@ -183,7 +185,9 @@ const SEARCH_MAX_CHARS: usize = 100;
 pub fn search_term(q: Option<&str>) -> Result<Option<&str>, ApiError> {
     let term = q.map(str::trim).filter(|q| !q.is_empty());
     if term.is_some_and(|q| q.chars().count() > SEARCH_MAX_CHARS) {
-        return Err(ApiError::message("El parámetro 'q' debe tener como máximo 100 caracteres"));
+        return Err(ApiError::message(
+            "El parámetro 'q' debe tener como máximo 100 caracteres",
+        ));
     }
     Ok(term)
 }

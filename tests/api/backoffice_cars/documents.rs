@@ -143,7 +143,7 @@ async fn a_new_document_kind_and_refused_forms(app: TestApp) {
             json!({ "error": [
                 "El campo 'number' debe tener entre 1 y 60 caracteres",
                 "El campo 'owner' debe tener entre 1 y 100 caracteres",
-                "El campo 'due_date' debe ser una fecha con el formato AAAA-MM-DD"
+                "El campo 'due_date' debe ser una fecha con el formato AAAA-MM-DD, entre los años 2000 y 2100"
             ] })
         )
     );

@@ -126,7 +126,7 @@ async fn an_update_is_validated_and_audited_with_before_and_after(app: TestApp) 
     let id = car["id"].as_i64().unwrap();
     assert_eq!(car_audit_count(&app, id).await, 1);
 
-    let changes = json!({ "model": "Yaris Cross", "license_plate": "xyz987" });
+    let changes = json!({ "model": "Yaris Cross", "license_plate": "xyz-988" });
     let (status, updated) = status_json(
         app.backoffice(Method::PATCH, &format!("/cars/{id}"), &token, Some(changes))
             .await,
@@ -136,7 +136,7 @@ async fn an_update_is_validated_and_audited_with_before_and_after(app: TestApp) 
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["model"], "Yaris Cross");
     assert_eq!(updated["brand"], "Toyota");
-    assert_eq!(updated["license_plate"], "XYZ987");
+    assert_eq!(updated["license_plate"], "XYZ-988");
     let (action, before, after): (String, String, String) = sqlx::query_as(
         "select action, before_json, after_json from audit_entries
          where target_type = 'car' and target_id = $1 order by audit_entry_id desc limit 1",
@@ -151,7 +151,7 @@ async fn an_update_is_validated_and_audited_with_before_and_after(app: TestApp) 
     assert_eq!(before["model"], "Yaris");
     assert_eq!(before["license_plate"], "XYZ-987");
     assert_eq!(after["model"], "Yaris Cross");
-    assert_eq!(after["license_plate"], "XYZ987");
+    assert_eq!(after["license_plate"], "XYZ-988");
     assert_eq!(car_audit_count(&app, id).await, 2);
 
     let bad = json!({ "year": "1989" });
