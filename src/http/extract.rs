@@ -179,6 +179,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
                 format!("El parámetro '{name}' contiene caracteres no permitidos").into(),
             ));
         }
+        let mut names = std::collections::HashSet::new();
+        if let Some((name, _)) =
+            form_urlencoded::parse(query.as_bytes()).find(|(name, _)| !names.insert(name.clone()))
+        {
+            return Err(ApiError::Message(
+                format!("El parámetro '{name}' está repetido").into(),
+            ));
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         serde_path_to_error::deserialize(deserializer)

@@ -256,7 +256,28 @@ async fn a_path_over_64_kib_is_refused_as_too_long(app: TestApp) {
     assert_eq!(status, 414);
 }
 
+/// A query parameter given twice is named in the answer.
+async fn a_repeated_query_parameter_is_named(app: TestApp) {
+    let token = app.token(crate::helpers::DEMO_DOCUMENT).await;
+
+    let response = app
+        .get(
+            "/api/v2/finances/summary/balance/?month=March&month=April",
+            Some(&token),
+        )
+        .await;
+
+    assert_eq!(
+        status_json(response).await,
+        (
+            400,
+            serde_json::json!({ "error": "El parámetro 'month' está repetido" })
+        )
+    );
+}
+
 crate::db_tests!(
+    a_repeated_query_parameter_is_named,
     unknown_paths_are_a_json_404,
     wrong_methods_are_a_json_405,
     a_body_over_64_kib_is_a_json_413,
