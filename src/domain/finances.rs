@@ -69,19 +69,22 @@ pub fn amount(text: &str, field: &str) -> Result<Money, String> {
         .ok_or_else(|| format!("El campo '{field}' admite como máximo dos decimales"))
 }
 
-/// Why decimal text that `Decimal` cannot hold was refused: a number too large or too
-/// small for it (the float is only looked at to choose the message), or no number at all.
+/// Why decimal text that `Decimal` cannot hold was refused: a well-formed number too large
+/// or with too many decimal places for it, or no number at all. Only the text is read.
 fn unparsed(text: &str, field: &str) -> String {
-    let numeric = text
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
-    match text.parse::<f64>() {
-        Ok(value) if numeric && value > 0.0 => format!(
+    let trimmed = text.trim();
+    if trimmed.parse::<serde_json::Number>().is_err() {
+        return format!("El campo '{field}' debe ser un número");
+    }
+    if trimmed.starts_with('-') {
+        format!("El campo '{field}' debe ser mayor que cero")
+    } else if trimmed.to_ascii_lowercase().contains("e-") {
+        format!("El campo '{field}' admite como máximo dos decimales")
+    } else {
+        format!(
             "El campo '{field}' no puede superar {}",
             MAX_AMOUNT.two_decimals()
-        ),
-        Ok(_) if numeric => format!("El campo '{field}' debe ser mayor que cero"),
-        _ => format!("El campo '{field}' debe ser un número"),
+        )
     }
 }
 
