@@ -239,19 +239,17 @@ pub async fn set_contract_auto_charge(
     store::contracts::set_auto_charge(&mut *tx, contract_id, body.auto_charge).await?;
     let after = load_detail(&mut tx, contract_id).await?;
     let (b, a) = (before.audit_json(), after.audit_json());
-    if b != a {
-        let action = "contract.set_auto_charge";
-        audit(
-            &mut tx,
-            &staff,
-            action,
-            "contract",
-            contract_id,
-            Some(b),
-            Some(a),
-        )
-        .await?;
-    }
+    let action = "contract.set_auto_charge";
+    audit(
+        &mut tx,
+        &staff,
+        action,
+        "contract",
+        contract_id,
+        Some(b),
+        Some(a),
+    )
+    .await?;
     tx.commit().await?;
     Ok(axum::Json(after))
 }

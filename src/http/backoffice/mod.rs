@@ -152,7 +152,8 @@ pub struct Paged<T> {
     pub total: i64,
 }
 
-/// Writes the audit entry of a change, inside the change's transaction.
+/// Writes the audit entry of a change, inside the change's transaction. A change whose
+/// before and after are the same changed nothing and leaves no entry.
 pub async fn audit(
     tx: &mut store::Tx,
     staff: &StaffSession,
@@ -162,6 +163,9 @@ pub async fn audit(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), ApiError> {
+    if before.is_some() && before == after {
+        return Ok(());
+    }
     store::audit::record(
         &mut **tx,
         store::audit::Entry {

@@ -202,19 +202,16 @@ impl CarChange {
     ) -> Result<CarDetail, ApiError> {
         let after = load_detail(&mut self.tx, self.car_id).await?;
         let (before, after_json) = (self.before.audit_json(), after.audit_json());
-        // A change that changed nothing leaves no entry.
-        if before != after_json {
-            audit(
-                &mut self.tx,
-                staff,
-                action,
-                "car",
-                self.car_id,
-                Some(before),
-                Some(after_json),
-            )
-            .await?;
-        }
+        audit(
+            &mut self.tx,
+            staff,
+            action,
+            "car",
+            self.car_id,
+            Some(before),
+            Some(after_json),
+        )
+        .await?;
         self.tx.commit().await?;
         Ok(after)
     }

@@ -164,11 +164,8 @@ impl ClientChange {
     ) -> Result<ClientDetail, ApiError> {
         let after = load_detail(&mut self.tx, self.client_id).await?;
         let (b, a) = (self.before.audit_json(), after.audit_json());
-        // A change that changed nothing leaves no entry.
-        if b != a {
-            let id = self.client_id;
-            audit(&mut self.tx, staff, action, "client", id, Some(b), Some(a)).await?;
-        }
+        let id = self.client_id;
+        audit(&mut self.tx, staff, action, "client", id, Some(b), Some(a)).await?;
         self.tx.commit().await?;
         Ok(after)
     }
