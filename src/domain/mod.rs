@@ -4,6 +4,7 @@ pub mod car;
 pub mod card;
 pub mod contract;
 pub mod finances;
+pub mod invoice;
 pub mod lead;
 pub mod money;
 pub mod password;

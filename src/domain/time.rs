@@ -29,7 +29,18 @@ pub fn lima_datetime(unix: i64) -> String {
 
 /// Today in Lima.
 pub fn lima_today() -> NaiveDate {
-    Utc::now().with_timezone(&lima()).date_naive()
+    lima_day(now_unix())
+}
+
+/// The Lima calendar day of an instant stored as unix seconds, whatever the server's own
+/// time zone.
+pub fn lima_day(unix: i64) -> NaiveDate {
+    lima_datetime_of(unix).date_naive()
+}
+
+/// A day as stored and shown: `YYYY-MM-DD`.
+pub fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
 }
 
 fn lima_datetime_of(unix: i64) -> DateTime<FixedOffset> {
