@@ -5,10 +5,16 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::{Datelike, Duration};
+use chrono::{Datelike, Days, Duration, NaiveDate};
 
 use crate::{
-    domain::{card::MaskedCardNumber, finances::Period, money::Money, password, time},
+    domain::{
+        card::MaskedCardNumber,
+        finances::Period,
+        invoice::{self, FractionPlan, InvoiceStatus},
+        money::Money,
+        password, time,
+    },
     store::{
         Store, Tx,
         cards::{self, NewCard},
@@ -16,12 +22,20 @@ use crate::{
         clients::{self, NewClient},
         contracts::{self, NewContract},
         finances::{self, Span},
+        invoice_admin, invoices,
     },
 };
 
 pub const DEMO_DOCUMENT: &str = "12345678";
 pub const DEMO_PASSWORD: &str = "demo123";
 pub const SECOND_DOCUMENT: &str = "87654321";
+/// The hashes of the two demo clients' contracts.
+pub const REFERENCE_CONTRACT: &str = "9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a10";
+pub const SECOND_CONTRACT: &str = "c3a1b2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+/// The penalty the demo's late weeks carry: the default penalty amount, added the day
+/// after the default three grace days.
+const DEMO_PENALTY: Money = Money::from_cents(2000);
+const DEMO_GRACE_DAYS: u64 = 3;
 
 /// Demo files, written under the files folder at these paths.
 const FILES: [(&str, &[u8]); 4] = [
@@ -55,6 +69,10 @@ pub async fn load(store: &Store, files_dir: &Path) -> anyhow::Result<()> {
             insert_finances(&mut tx, login.client_id, time::now_unix()).await?;
             tx.commit().await?;
         }
+        // A demo loaded before the invoice engine existed gets its invoices now.
+        let mut tx = store.begin_write().await?;
+        add_missing_invoices(&mut tx, login.client_id).await?;
+        tx.commit().await?;
         tracing::info!("demo data already loaded");
         return Ok(());
     }
@@ -121,9 +139,37 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
     )
     .await?;
     let due = (time::lima_today() + Duration::days(200)).to_string();
-    for (kind, number, file) in [
-        ("soat", "SOAT-2026-778812", FILES[0].0),
-        ("insurance", "POL-55-000123", FILES[1].0),
+    let licence_due = (time::lima_today() + Duration::days(900)).to_string();
+    for (kind, number, owner, due_date, file) in [
+        (
+            "soat",
+            "SOAT-2026-778812",
+            "Leasy S.A.C.",
+            Some(&due),
+            Some(FILES[0].0),
+        ),
+        (
+            "insurance",
+            "POL-55-000123",
+            "Leasy S.A.C.",
+            Some(&due),
+            Some(FILES[1].0),
+        ),
+        ("ownership_card", "TIVE-0193384", "Leasy S.A.C.", None, None),
+        (
+            "technical_inspection",
+            "CITV-2026-44120",
+            "Leasy S.A.C.",
+            Some(&due),
+            None,
+        ),
+        (
+            "driver_license",
+            "Q12345678",
+            "José Ñahui Pérez",
+            Some(&licence_due),
+            None,
+        ),
     ] {
         cars::insert_car_document(
             &mut **tx,
@@ -131,9 +177,9 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
                 car_id,
                 kind,
                 number,
-                owner: "Leasy S.A.C.",
-                due_date: Some(&due),
-                file_path: Some(file),
+                owner,
+                due_date: due_date.map(String::as_str),
+                file_path: file,
             },
             now,
         )
@@ -142,11 +188,12 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
     for (position, (path, _)) in FILES[2..].iter().enumerate() {
         cars::insert_car_photo(&mut **tx, car_id, path, position as i64, now).await?;
     }
-    let start = (time::lima_today() - Duration::weeks(20)).to_string();
-    contracts::insert(
+    let start_day = time::lima_today() - Duration::weeks(20);
+    let start = start_day.to_string();
+    let contract_id = contracts::insert(
         &mut **tx,
         &NewContract {
-            hash: "9b2e4f6a-1c3d-4e5f-8a7b-6c5d4e3f2a10",
+            hash: REFERENCE_CONTRACT,
             client_id,
             car_id,
             status: "contract_active",
@@ -158,6 +205,7 @@ async fn insert_reference_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> 
         now - 20 * 7 * 24 * 3600,
     )
     .await?;
+    insert_reference_invoices(tx, contract_id, start_day, now - 20 * 7 * 24 * 3600).await?;
     insert_cards(tx, client_id, now).await?;
     insert_finances(tx, client_id, now).await
 }
@@ -274,6 +322,136 @@ async fn insert_finances(tx: &mut Tx, client_id: i64, now: i64) -> anyhow::Resul
     Ok(())
 }
 
+/// The reference client's invoices, twenty weeks into the contract: weeks 1 to 16 paid,
+/// week 17 frozen (the car was in the workshop), week 18 split into two fractions (the
+/// first due and active), week 19 with a discount, weeks 18 and 19 late with their
+/// penalties, week 20 due today.
+async fn insert_reference_invoices(
+    tx: &mut Tx,
+    contract_id: i64,
+    start: NaiveDate,
+    now: i64,
+) -> anyhow::Result<()> {
+    invoices::create_schedule(tx, contract_id, start, 130, Money::from_cents(52500), now).await?;
+    let due = |week: u64| start + Days::new(week * 7);
+    for week in 1..=16 {
+        let id = week_invoice(tx, contract_id, week).await?;
+        // Paid on the due date or a day or two before it.
+        invoices::mark_paid(tx, id, due(week) - Days::new(week % 3)).await?;
+    }
+    let frozen = week_invoice(tx, contract_id, 17).await?;
+    invoice_admin::set_status(tx, frozen, InvoiceStatus::Pending, InvoiceStatus::Freezed).await?;
+    invoice_admin::set_observations(tx, frozen, "Auto en el taller: cuota congelada").await?;
+
+    let split = week_invoice(tx, contract_id, 18).await?;
+    let half = FractionPlan {
+        amount: Money::from_cents(26250),
+        due_date: due(18),
+    };
+    let later = FractionPlan {
+        due_date: time::lima_today() + Days::new(7),
+        ..half
+    };
+    invoice_admin::insert_fractions(tx, split, &[half, later], now).await?;
+    invoice_admin::set_status(tx, split, InvoiceStatus::Pending, InvoiceStatus::Fraction).await?;
+
+    let discounted = week_invoice(tx, contract_id, 19).await?;
+    invoices::add_discount(
+        tx,
+        &invoices::NewDiscount {
+            invoice_id: discounted,
+            kind: "manual",
+            amount: Money::from_cents(5000),
+            observations: "Compensación por días sin auto",
+            staff_id: None,
+        },
+        now,
+    )
+    .await?;
+
+    for (week, late) in [(18, split), (19, discounted)] {
+        let priority = invoices::next_priority(tx, contract_id).await?;
+        let observations = format!(
+            "Penalidad por la cuota semanal {week} vencida el {}",
+            due(week)
+        );
+        invoices::insert(
+            tx,
+            &invoices::NewInvoice {
+                contract_id,
+                type_code: invoice::PENALTY,
+                priority,
+                due_date: due(week) + Days::new(DEMO_GRACE_DAYS + 1),
+                total: DEMO_PENALTY,
+                observations: &observations,
+                penalized_invoice_id: Some(late),
+            },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The second client's invoices, three weeks in: weeks 1 and 2 paid, week 3 due today.
+async fn insert_second_invoices(
+    tx: &mut Tx,
+    contract_id: i64,
+    start: NaiveDate,
+    now: i64,
+) -> anyhow::Result<()> {
+    invoices::create_schedule(tx, contract_id, start, 130, Money::from_cents(48050), now).await?;
+    for week in 1..=2 {
+        let id = week_invoice(tx, contract_id, week).await?;
+        invoices::mark_paid(tx, id, start + Days::new(week * 7)).await?;
+    }
+    Ok(())
+}
+
+async fn week_invoice(tx: &mut Tx, contract_id: i64, week: u64) -> anyhow::Result<i64> {
+    invoices::week_of(tx, contract_id, week as i64)
+        .await?
+        .with_context(|| format!("week {week} of contract {contract_id} missing"))
+}
+
+/// Gives the demo contracts their invoices when they have none (a database loaded before
+/// invoices existed).
+async fn add_missing_invoices(tx: &mut Tx, reference_client_id: i64) -> anyhow::Result<()> {
+    let now = time::now_unix();
+    if let Some((id, start)) =
+        uninvoiced_contract(tx, reference_client_id, REFERENCE_CONTRACT).await?
+    {
+        insert_reference_invoices(tx, id, start, now).await?;
+    }
+    if let Some(second) = clients::find_login(&mut **tx, SECOND_DOCUMENT).await?
+        && let Some((id, start)) =
+            uninvoiced_contract(tx, second.client_id, SECOND_CONTRACT).await?
+    {
+        insert_second_invoices(tx, id, start, now).await?;
+    }
+    Ok(())
+}
+
+/// The id and start date of a demo contract that has no invoices yet.
+async fn uninvoiced_contract(
+    tx: &mut Tx,
+    client_id: i64,
+    hash: &str,
+) -> anyhow::Result<Option<(i64, NaiveDate)>> {
+    let Some(id) = invoices::contract_of_client(&mut **tx, client_id, hash).await? else {
+        return Ok(None);
+    };
+    if invoices::contract_has_invoices(tx, id).await? {
+        return Ok(None);
+    }
+    let start = contracts::detail(&mut **tx, id)
+        .await?
+        .and_then(|contract| contract.start_date)
+        .as_deref()
+        .and_then(time::parse_day);
+    Ok(start.map(|start| (id, start)))
+}
+
 /// A second client with a car, a contract and a card of her own.
 async fn insert_second_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
     let now = time::now_unix();
@@ -304,21 +482,23 @@ async fn insert_second_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
         now,
     )
     .await?;
-    contracts::insert(
+    let start_day = time::lima_today() - Duration::weeks(3);
+    let contract_id = contracts::insert(
         &mut **tx,
         &NewContract {
-            hash: "c3a1b2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            hash: SECOND_CONTRACT,
             client_id,
             car_id,
             status: "contract_active",
             weekly_amount: Money::from_cents(48050),
             weeks: 130,
-            start_date: Some(&(time::lima_today() - Duration::weeks(3)).to_string()),
+            start_date: Some(&start_day.to_string()),
             auto_charge: false,
         },
         now,
     )
     .await?;
+    insert_second_invoices(tx, contract_id, start_day, now).await?;
     let card = MaskedCardNumber::parse("411111XXXXXX1111").expect("valid mask");
     cards::insert(
         &mut **tx,

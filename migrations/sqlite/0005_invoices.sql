@@ -44,6 +44,8 @@ create unique index invoices_week_idx on invoices (contract_id, week);
 create unique index invoices_penalized_idx on invoices (penalized_invoice_id);
 create index invoices_contract_status_idx on invoices (contract_id, status, due_date, priority);
 create index invoices_status_due_idx on invoices (status, due_date);
+-- The back office's list, by due date then priority, cut into pages without sorting it all.
+create index invoices_due_idx on invoices (due_date, priority, invoice_id);
 -- The billing run's search for late weekly fees touches only unpaid ones.
 create index invoices_unpaid_weekly_idx on invoices (due_date)
     where type_code = 'weekly_fee' and status in ('pending', 'fraction');

@@ -23,7 +23,7 @@ pub enum Permission {
     Read,
     /// Change clients, cars, contracts and leads.
     Operate,
-    /// Create, list and deactivate staff; read the audit trail.
+    /// Create, list and deactivate staff; read the audit trail; cancel invoices.
     Administer,
 }
 

@@ -4,6 +4,7 @@
 pub mod backoffice;
 pub mod clients;
 pub mod commons;
+pub mod contracts;
 pub mod error;
 pub mod extract;
 pub mod finances;
@@ -111,12 +112,14 @@ pub fn router(state: AppState) -> Router {
         .nest(
             "/api/v1",
             clients::router_v1()
+                .merge(contracts::router_v1())
                 .merge(commons::router())
                 .merge(finances::commons_router()),
         )
         .nest(
             "/api/v2",
             clients::router_v2()
+                .merge(contracts::router_v2())
                 .merge(commons::router())
                 .merge(finances::router()),
         )

@@ -12,7 +12,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{AppState, backoffice as bo, clients, commons, finances, views};
+use super::{AppState, backoffice as bo, clients, commons, contracts, finances, views};
 use crate::domain::money::Money;
 
 #[derive(OpenApi)]
@@ -33,6 +33,9 @@ use crate::domain::money::Money;
         clients::set_firebase_token,
         clients::change_password,
         clients::create_lead,
+        contracts::list_invoices,
+        contracts::get_car_v1,
+        contracts::get_car_v2,
         super::health,
         bo::auth::login_staff,
         bo::auth::logout_staff,
@@ -112,6 +115,17 @@ use crate::domain::money::Money;
         bo::expense_categories::get_expense_category,
         bo::expense_categories::create_expense_category,
         bo::expense_categories::update_expense_category,
+        bo::invoices::list_invoices,
+        bo::invoices::get_invoice,
+        bo::invoices::create_invoice,
+        bo::invoices::changes::add_invoice_discount,
+        bo::invoices::changes::freeze_invoice,
+        bo::invoices::changes::unfreeze_invoice,
+        bo::invoices::changes::split_invoice,
+        bo::invoices::changes::cancel_invoice,
+        bo::invoice_types::list_invoice_types,
+        bo::invoice_types::create_invoice_type,
+        bo::invoice_types::update_invoice_type,
     ),
     components(schemas(views::Status)),
     modifiers(&Finishing),

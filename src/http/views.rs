@@ -39,7 +39,7 @@ impl Status {
 }
 
 /// Where stored files are served from.
-const FILES_URL: &str = "/static/files/";
+pub const FILES_URL: &str = "/static/files/";
 
 fn file_url(path: Option<&str>) -> Option<String> {
     path.map(|p| format!("{FILES_URL}{p}"))
@@ -188,7 +188,20 @@ pub struct ContractV2 {
     hash: String,
     weekly_amount: Money,
     auto_charge: bool,
+    summary: ContractSummaryView,
     kushki_keys: KushkiKeys,
+}
+
+/// Counts of the contract's invoices; cancelled invoices are left out.
+#[derive(Serialize, ToSchema)]
+pub struct ContractSummaryView {
+    /// Every invoice not cancelled: weekly fees, penalties and the rest.
+    total_invoices: i64,
+    total_invoices_paid: i64,
+    /// Still owed: pending, split into fractions, or frozen.
+    total_invoices_pending: i64,
+    /// Penalties still owed.
+    pending_penalties: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -244,6 +257,12 @@ impl ProfileV2 {
                     hash: v1.hash,
                     weekly_amount: v1.weekly_amount,
                     auto_charge: v1.auto_charge,
+                    summary: ContractSummaryView {
+                        total_invoices: row.summary.total_invoices,
+                        total_invoices_paid: row.summary.total_invoices_paid,
+                        total_invoices_pending: row.summary.total_invoices_pending,
+                        pending_penalties: row.summary.pending_penalties,
+                    },
                     kushki_keys: KushkiKeys {
                         pk: kushki_pk.to_owned(),
                     },

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyExecutor, FromRow};
 
-use super::flag;
+use super::{flag, invoices::ContractSummary};
 use crate::domain::money::Money;
 
 /// A contract with its car, as the client's profile shows it.
@@ -22,6 +22,10 @@ pub struct ContractCarRow {
     pub license_plate: String,
     pub soat_file: Option<String>,
     pub insurance_file: Option<String>,
+    /// Filled by the profile's query only.
+    #[sqlx(skip)]
+    #[serde(default)]
+    pub summary: ContractSummary,
 }
 
 impl ContractCarRow {
@@ -222,4 +226,32 @@ pub async fn status(db: impl AnyExecutor<'_>, contract_id: i64) -> sqlx::Result<
         .bind(contract_id)
         .fetch_optional(db)
         .await
+}
+
+/// The car of a client's contract, found by the contract's hash.
+#[derive(Debug, FromRow)]
+pub struct ContractCar {
+    pub contract_id: i64,
+    pub car_id: i64,
+    pub brand: String,
+    pub model: String,
+    pub year: String,
+    pub license_plate: String,
+}
+
+/// The car of the contract with this hash, if the contract is this client's.
+pub async fn car_of_client(
+    db: impl AnyExecutor<'_>,
+    client_id: i64,
+    contract_hash: &str,
+) -> sqlx::Result<Option<ContractCar>> {
+    sqlx::query_as(
+        "select k.contract_id, c.car_id, c.brand, c.model, c.year, c.license_plate
+         from contracts k join cars c on c.car_id = k.car_id
+         where k.hash = $1 and k.client_id = $2",
+    )
+    .bind(contract_hash)
+    .bind(client_id)
+    .fetch_optional(db)
+    .await
 }

@@ -142,8 +142,8 @@ pub async fn discounts_for_contract(
         "select d.invoice_discount_id, d.invoice_id, d.kind, d.amount_cents, d.observations,
                 d.staff_id, d.created_at
          from invoice_discounts d
-         join invoices i on i.invoice_id = d.invoice_id
-         where i.contract_id = $1 and i.status = $2
+         where d.invoice_id in (select i.invoice_id from invoices i
+                                where i.contract_id = $1 and i.status = $2)
          order by d.invoice_discount_id",
     )
     .bind(contract_id)
@@ -369,10 +369,22 @@ pub async fn refresh_total_with_discount(tx: &mut Tx, invoice_id: i64) -> sqlx::
 /// amounts. Answers how many invoices changed.
 pub async fn apply_uber_plan(
     tx: &mut Tx,
+    backend: Backend,
     client_id: i64,
     percent: Option<i64>,
     now: i64,
 ) -> sqlx::Result<u64> {
+    if backend == Backend::Postgres {
+        // Staff changes and the billing run lock a contract before its invoices; so does
+        // this, in ascending order so that two changes cannot deadlock.
+        sqlx::query(
+            "select contract_id from contracts where client_id = $1
+             order by contract_id for update",
+        )
+        .bind(client_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     let invoices: Vec<(i64, i64)> = sqlx::query_as(
         "select i.invoice_id, i.total_cents from invoices i
          join contracts k on k.contract_id = i.contract_id
@@ -425,6 +437,28 @@ pub async fn apply_uber_plan(
     Ok(changed)
 }
 
+/// Gives every client on an Uber plan the plan's new percent on their unpaid weekly fees
+/// (`apply_uber_plan` for each). Answers how many invoices changed.
+pub async fn reapply_uber_plan(
+    tx: &mut Tx,
+    backend: Backend,
+    uber_plan_id: i64,
+    percent: i64,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let clients: Vec<i64> = sqlx::query_scalar(
+        "select client_id from clients where uber_plan_id = $1 order by client_id",
+    )
+    .bind(uber_plan_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut changed = 0;
+    for client_id in clients {
+        changed += apply_uber_plan(tx, backend, client_id, Some(percent), now).await?;
+    }
+    Ok(changed)
+}
+
 /// The discount percent of the client's Uber plan, if they have one.
 pub async fn uber_plan_percent_of(tx: &mut Tx, client_id: i64) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
@@ -452,6 +486,67 @@ pub async fn cancel_future(tx: &mut Tx, contract_id: i64, today: NaiveDate) -> s
     .execute(&mut **tx)
     .await?
     .rows_affected())
+}
+
+/// Marks an unpaid invoice and its fractions paid on `paid_date`; answers whether it was
+/// unpaid. A paid invoice never changes again.
+pub async fn mark_paid(tx: &mut Tx, invoice_id: i64, paid_date: NaiveDate) -> sqlx::Result<bool> {
+    let day = day_text(paid_date);
+    let done = sqlx::query(
+        "update invoices set status = 'paid', paid_date = $1
+         where invoice_id = $2 and status in ('pending', 'fraction')",
+    )
+    .bind(&day)
+    .bind(invoice_id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "update invoice_fractions set paid_date = $1 where invoice_id = $2 and paid_date is null",
+    )
+    .bind(&day)
+    .bind(invoice_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// Marks one fraction paid on `paid_date`; answers whether it was unpaid.
+pub async fn mark_fraction_paid(
+    tx: &mut Tx,
+    invoice_fraction_id: i64,
+    paid_date: NaiveDate,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update invoice_fractions set paid_date = $1
+         where invoice_fraction_id = $2 and paid_date is null",
+    )
+    .bind(day_text(paid_date))
+    .bind(invoice_fraction_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The weekly fee of a contract's week.
+pub async fn week_of(tx: &mut Tx, contract_id: i64, week: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select invoice_id from invoices where contract_id = $1 and week = $2")
+        .bind(contract_id)
+        .bind(week)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Whether the contract has any invoice.
+pub async fn contract_has_invoices(tx: &mut Tx, contract_id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("select invoice_id from invoices where contract_id = $1 limit 1")
+            .bind(contract_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(found.is_some())
 }
 
 /// The counts a contract's summary shows in the v2 profile.

@@ -12,6 +12,7 @@ pub mod commons;
 pub mod contracts;
 pub mod files;
 pub mod finances;
+pub mod invoice_admin;
 pub mod invoices;
 pub mod leads;
 pub mod profile;

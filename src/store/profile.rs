@@ -51,7 +51,23 @@ select c.client_id, c.document, c.first_name, c.last_name, c.email, c.address,
                  'created_at', k.created_at, 'car_id', r.car_id, 'car_hash', r.hash,
                  'brand', r.brand, 'model', r.model, 'year', r.year,
                  'license_plate', r.license_plate, 'soat_file', ds.file_path,
-                 'insurance_file', di.file_path) order by k.contract_id), '[]')
+                 'insurance_file', di.file_path,
+                 'summary', {obj}(
+                     'total_invoices',
+                     (select count(*) from invoices i
+                      where i.contract_id = k.contract_id and i.status <> 'cancelled'),
+                     'total_invoices_paid',
+                     (select count(*) from invoices i
+                      where i.contract_id = k.contract_id and i.status = 'paid'),
+                     'total_invoices_pending',
+                     (select count(*) from invoices i
+                      where i.contract_id = k.contract_id
+                        and i.status in ('pending', 'fraction', 'freezed')),
+                     'pending_penalties',
+                     (select count(*) from invoices i
+                      where i.contract_id = k.contract_id and i.type_code = 'penalty'
+                        and i.status in ('pending', 'fraction', 'freezed'))))
+                 order by k.contract_id), '[]')
              from contracts k
              join cars r on r.car_id = k.car_id
              left join car_documents ds on ds.car_id = r.car_id and ds.kind = 'soat'

@@ -24,12 +24,27 @@ async fn row_counts(app: &TestApp) -> Vec<(&'static str, i64)> {
     counts
 }
 
+async fn invoice_counts(app: &TestApp) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in ["invoices", "invoice_discounts", "invoice_fractions"] {
+        let sql = format!("select count(*) from {table}");
+        let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        counts.push(count);
+    }
+    counts
+}
+
 async fn loading_the_demo_again_changes_nothing(app: TestApp) {
     let before = row_counts(&app).await;
+    let invoices_before = invoice_counts(&app).await;
 
     demo::load(&app.store, &app.files_dir).await.unwrap();
 
     assert_eq!(row_counts(&app).await, before);
+    assert_eq!(invoice_counts(&app).await, invoices_before);
     assert_eq!(
         before,
         [
@@ -37,9 +52,27 @@ async fn loading_the_demo_again_changes_nothing(app: TestApp) {
             ("cars", 2),
             ("contracts", 2),
             ("cards", 3),
-            ("car_documents", 2),
+            ("car_documents", 5),
         ]
     );
+    // Two schedules of 130 weeks and two penalties; one discount; one split in two.
+    assert_eq!(invoices_before, [262, 1, 2]);
+}
+
+/// A database loaded before invoices existed gets the demo's invoices on the next load,
+/// once.
+async fn an_older_demo_gets_its_invoices(app: TestApp) {
+    for table in ["invoice_fractions", "invoice_discounts", "invoices"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("delete from {table}")))
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+    }
+
+    demo::load(&app.store, &app.files_dir).await.unwrap();
+    demo::load(&app.store, &app.files_dir).await.unwrap();
+
+    assert_eq!(invoice_counts(&app).await, [262, 1, 2]);
 }
 
 async fn synthetic_clients_are_added_once_and_can_log_in(app: TestApp) {
@@ -58,7 +91,7 @@ async fn synthetic_clients_are_added_once_and_can_log_in(app: TestApp) {
             ("cars", 35),
             ("contracts", 35),
             ("cards", 69),
-            ("car_documents", 68),
+            ("car_documents", 71),
         ]
     );
     assert_eq!(status, 200);
@@ -166,6 +199,7 @@ async fn concurrent_sessions_never_see_each_other(app: TestApp) {
 
 crate::db_tests!(
     loading_the_demo_again_changes_nothing,
+    an_older_demo_gets_its_invoices,
     synthetic_clients_are_added_once_and_can_log_in,
     stopping_lets_requests_in_flight_finish,
     concurrent_sessions_never_see_each_other,

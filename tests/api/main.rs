@@ -3,10 +3,13 @@
 
 mod helpers;
 
+mod invoices;
+
 mod auth;
 mod backoffice;
 mod backoffice_cars;
 mod backoffice_contracts;
+mod backoffice_invoices;
 mod backoffice_rules;
 mod cli;
 mod commons;

@@ -47,6 +47,7 @@ struct Fixture {
     car: i64,
     photo: i64,
     contract: i64,
+    invoice: i64,
     lead: i64,
     staff: i64,
 }
@@ -119,6 +120,17 @@ async fn fixture(app: &TestApp, admin: &str) -> Fixture {
         .await,
     )
     .await;
+    let contract_id = contract["id"].as_i64().unwrap();
+    let invoice = created_id(
+        app.backoffice(
+            Method::POST,
+            &format!("/contracts/{contract_id}/invoices/"),
+            admin,
+            Some(json!({ "type": "initial_fee", "total": 1500, "due_date": "2027-01-15" })),
+        )
+        .await,
+    )
+    .await;
     let lead = app
         .post_json(
             "/api/v1/clients/new/",
@@ -144,7 +156,8 @@ async fn fixture(app: &TestApp, admin: &str) -> Fixture {
         phone: with_phone["phones"][0]["id"].as_i64().unwrap(),
         car: car_id,
         photo: with_photo["photos"][0]["id"].as_i64().unwrap(),
-        contract: contract["id"].as_i64().unwrap(),
+        contract: contract_id,
+        invoice: invoice["id"].as_i64().unwrap(),
         lead: leads["results"][0]["id"].as_i64().unwrap(),
         staff: staff["id"].as_i64().unwrap(),
     }
@@ -286,6 +299,65 @@ fn routes(f: &Fixture) -> Vec<Route> {
             json(json!({ "client_id": f.client })),
             Operate,
         ),
+        route(Method::GET, "/invoices/".into(), Body::None, Read),
+        route(
+            Method::GET,
+            format!("/invoices/{}/", f.invoice),
+            Body::None,
+            Read,
+        ),
+        route(Method::GET, "/invoice-types/".into(), Body::None, Read),
+        route(
+            Method::POST,
+            format!("/invoices/{}/discounts/", f.invoice),
+            json(json!({ "amount": 10, "observations": "Prueba" })),
+            Operate,
+        ),
+        route(
+            Method::POST,
+            format!("/invoices/{}/freeze/", f.invoice),
+            json(json!({})),
+            Operate,
+        ),
+        route(
+            Method::POST,
+            format!("/invoices/{}/unfreeze/", f.invoice),
+            json(json!({})),
+            Operate,
+        ),
+        route(
+            Method::POST,
+            format!("/invoices/{}/fractions/", f.invoice),
+            json(json!({ "fractions": [
+                { "amount": 745, "due_date": "2027-01-15" },
+                { "amount": 745, "due_date": "2027-02-15" }
+            ] })),
+            Operate,
+        ),
+        route(
+            Method::POST,
+            format!("/invoices/{}/cancel/", f.invoice),
+            json(json!({})),
+            Administer,
+        ),
+        route(
+            Method::POST,
+            format!("/contracts/{}/invoices/", f.contract),
+            json(json!({ "type": "repair", "total": 80, "due_date": "2027-01-20" })),
+            Operate,
+        ),
+        route(
+            Method::POST,
+            "/invoice-types/".into(),
+            json(json!({ "code_name": "gps", "name": "Rastreo GPS" })),
+            Operate,
+        ),
+        route(
+            Method::PATCH,
+            "/invoice-types/repair/".into(),
+            json(json!({ "name": "Reparación de taller" })),
+            Operate,
+        ),
         route(Method::GET, "/staff/".into(), Body::None, Administer),
         route(
             Method::POST,
@@ -370,7 +442,7 @@ async fn every_role_against_every_route(app: TestApp) {
             }
         }
         if role == "viewer" {
-            assert_eq!(refused_changes, 19, "every change route was tried");
+            assert_eq!(refused_changes, 27, "every change route was tried");
             assert_eq!(
                 audit_count(&app).await,
                 before,

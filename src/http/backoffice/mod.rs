@@ -9,6 +9,8 @@ pub mod clients;
 pub mod content;
 pub mod contracts;
 pub mod expense_categories;
+pub mod invoice_types;
+pub mod invoices;
 pub mod leads;
 pub mod staff;
 
@@ -41,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .merge(leads::router())
         .merge(content::router())
         .merge(expense_categories::router())
+        .merge(invoices::router())
+        .merge(invoice_types::router())
 }
 
 /// The staff member behind a live staff token (`Authorization: Bearer <token>`, or the

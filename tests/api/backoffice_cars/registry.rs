@@ -106,7 +106,8 @@ async fn the_demo_car_shows_its_open_contract(app: TestApp) {
         car["documents"]["insurance"]["file_url"],
         "/static/files/secure/demo-secure-abc123.pdf"
     );
-    assert_eq!(car["documents"]["ownership_card"], Value::Null);
+    assert_eq!(car["documents"]["ownership_card"]["number"], "TIVE-0193384");
+    assert_eq!(car["documents"]["ownership_card"]["file_url"], Value::Null);
     let positions: Vec<&Value> = car["photos"]
         .as_array()
         .unwrap()

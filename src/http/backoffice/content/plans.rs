@@ -162,5 +162,16 @@ pub async fn update_uber_plan(
     );
     checks.finish()?;
     content::update_uber_plan(&mut *change.tx, id, &name, discount, &description).await?;
+    if discount != before.discount_percent {
+        // Clients on this tier get the new percent on every weekly fee they still owe.
+        crate::store::invoices::reapply_uber_plan(
+            &mut change.tx,
+            state.store.backend(),
+            id,
+            discount,
+            now_unix(),
+        )
+        .await?;
+    }
     Ok(axum::Json(change.commit(&staff, "uber_plan.update").await?))
 }

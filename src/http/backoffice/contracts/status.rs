@@ -12,7 +12,7 @@ use crate::{
     domain::{
         contract::{self, ContractStatus},
         staff::Permission,
-        time::lima_today,
+        time::{lima_today, now_unix, parse_day},
     },
     http::{
         AppState,
@@ -117,6 +117,13 @@ async fn change_status(
     let (next, start_date) = decide(before.status()?).map_err(ApiError::conflict)?;
     store::contracts::set_status(&mut *tx, contract_id, next.as_str(), start_date.as_deref())
         .await?;
+    match next {
+        ContractStatus::Active => create_schedule(state, &mut tx, contract_id).await?,
+        ContractStatus::Cancelled => {
+            store::invoices::cancel_future(&mut tx, contract_id, lima_today()).await?;
+        }
+        ContractStatus::Pending | ContractStatus::Finished => {}
+    }
     let after = load_detail(&mut tx, contract_id).await?;
     let (b, a) = (before.audit_json(), after.audit_json());
     audit(
@@ -131,4 +138,35 @@ async fn change_status(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Creates the weekly schedule of a contract just activated, with the client's Uber plan
+/// discount on every week.
+async fn create_schedule(
+    state: &AppState,
+    tx: &mut store::Tx,
+    contract_id: i64,
+) -> Result<(), ApiError> {
+    let contract = store::contracts::detail(&mut **tx, contract_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("contract {contract_id} vanished during activation"))?;
+    let start = contract
+        .start_date
+        .as_deref()
+        .and_then(parse_day)
+        .ok_or_else(|| anyhow::anyhow!("contract {contract_id} activated without a start date"))?;
+    let now = now_unix();
+    store::invoices::create_schedule(
+        tx,
+        contract_id,
+        start,
+        contract.weeks,
+        contract.weekly_amount(),
+        now,
+    )
+    .await?;
+    let percent = store::invoices::uber_plan_percent_of(tx, contract.client_id).await?;
+    store::invoices::apply_uber_plan(tx, state.store.backend(), contract.client_id, percent, now)
+        .await?;
+    Ok(())
 }
