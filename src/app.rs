@@ -10,6 +10,7 @@ use crate::{
     config::ServerConfig,
     domain::time::now_unix,
     http::{self, AppState},
+    jobs,
     store::{self, Store},
 };
 
@@ -49,6 +50,12 @@ impl Server {
     ) -> anyhow::Result<()> {
         let grace = Duration::from_secs(self.state.config.shutdown_grace_seconds);
         let upkeep = tokio::spawn(upkeep(self.state.store.clone()));
+        let billing = self.state.config.billing.schedule.then(|| {
+            tokio::spawn(jobs::billing::scheduler(
+                self.state.store.clone(),
+                self.state.config.billing.clone(),
+            ))
+        });
         let app = tower::util::MapRequestLayer::new(http::normalize);
         let app = tower::Layer::layer(&app, http::router(self.state));
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
@@ -73,6 +80,10 @@ impl Server {
             () = deadline => tracing::warn!("grace period over: closing open connections"),
         }
         upkeep.abort();
+        // A billing run cut here loses only its open batch; the next run does the rest.
+        if let Some(billing) = billing {
+            billing.abort();
+        }
         Ok(())
     }
 }

@@ -6,8 +6,11 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     app::{Server, shutdown_signal},
-    config::{DatabaseConfig, ServerConfig},
-    demo, staff_cli,
+    config::{BillingSettings, DatabaseConfig, ServerConfig},
+    demo,
+    domain::time::{day_text, lima_today, parse_day},
+    jobs::billing::{self, Trigger},
+    staff_cli,
     store::Store,
     telemetry,
 };
@@ -65,6 +68,32 @@ enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// The billing run: penalties due, schedules to complete, contracts to finish.
+    Billing {
+        #[command(subcommand)]
+        action: BillingAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BillingAction {
+    /// Run the billing for one Lima day now (exits with an error, doing nothing, while
+    /// another run holds the lock).
+    Run {
+        #[command(flatten)]
+        database: DatabaseConfig,
+        #[command(flatten)]
+        billing: BillingSettings,
+        /// The Lima day to bill for, YYYY-MM-DD; today in Lima when absent. Not after
+        /// today.
+        #[arg(long, value_parser = run_date)]
+        date: Option<chrono::NaiveDate>,
+    },
+}
+
+/// A `--date`: a day written YYYY-MM-DD.
+fn run_date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    parse_day(raw).ok_or_else(|| format!("{raw:?} is not a day written YYYY-MM-DD"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +189,29 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 "staff account {staff_id} created for {}",
                 email.trim().to_lowercase()
             );
+            Ok(())
+        }
+        Command::Billing {
+            action:
+                BillingAction::Run {
+                    database,
+                    billing: settings,
+                    date,
+                },
+        } => {
+            let today = lima_today();
+            let date = date.unwrap_or(today);
+            // A penalty dated in the future would punish a fee not late yet.
+            anyhow::ensure!(
+                date <= today,
+                "--date {} is after today in Lima ({}): a billing run cannot be dated in the future",
+                day_text(date),
+                day_text(today)
+            );
+            let store = open(&database).await?;
+            let report = billing::run(&store, &settings, date, Trigger::Command).await;
+            store.close().await;
+            println!("{}", report?);
             Ok(())
         }
     }

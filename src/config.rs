@@ -3,7 +3,10 @@
 
 use std::{fmt, path::PathBuf, time::Duration};
 
+use chrono::NaiveTime;
 use clap::Args;
+
+use crate::domain::{invoice, money::Money};
 
 /// Where the data lives: an SQLite file path or URL, or a `postgres://` URL.
 ///
@@ -159,6 +162,9 @@ pub struct ServerConfig {
     /// Seconds to wait for requests in flight when shutting down.
     #[arg(long, env = "LEASY_SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,
+
+    #[command(flatten)]
+    pub billing: BillingSettings,
 }
 
 impl ServerConfig {
@@ -186,8 +192,98 @@ impl ServerConfig {
             kushki_public_key: "sandbox-public-key".into(),
             public_url: None,
             shutdown_grace_seconds: 20,
+            // Tests and tools run the billing when they mean to, never by the clock.
+            billing: BillingSettings {
+                schedule: false,
+                ..BillingSettings::default()
+            },
         }
     }
+}
+
+/// Settings of the billing run: the penalty for a late weekly fee, and when `serve` runs
+/// the billing by itself.
+#[derive(Debug, Clone, Args)]
+pub struct BillingSettings {
+    /// Penalty added to a weekly fee still unpaid after the grace days, in soles
+    /// (`20`, `20.00`, `17.50`).
+    #[arg(
+        long,
+        env = "LEASY_PENALTY_AMOUNT",
+        default_value = "20.00",
+        value_parser = penalty_amount
+    )]
+    pub penalty_amount: Money,
+
+    /// Days a weekly fee may stay unpaid after its due date before it earns a penalty.
+    #[arg(
+        long = "penalty-grace-days",
+        env = "LEASY_PENALTY_GRACE_DAYS",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u32).range(0..=MAX_GRACE_DAYS)
+    )]
+    pub grace_days: u32,
+
+    /// Lima time of day (`HH:MM`, 24-hour) at which `serve` runs the billing each day.
+    #[arg(
+        long = "billing-time",
+        value_name = "HH:MM",
+        env = "LEASY_BILLING_TIME",
+        default_value = "06:00",
+        value_parser = time_of_day
+    )]
+    pub run_at: NaiveTime,
+
+    /// Whether `serve` runs the billing by itself each day (on/off, true/false, 1/0,
+    /// yes/no). Off, run `leasy billing run` from cron or by hand.
+    #[arg(
+        long = "billing-schedule",
+        env = "LEASY_BILLING_SCHEDULE",
+        default_value = "on",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub schedule: bool,
+}
+
+impl Default for BillingSettings {
+    /// The defaults of the flags: S/ 20.00 after 3 days, daily at 06:00 Lima.
+    fn default() -> Self {
+        Self {
+            penalty_amount: Money::from_cents(2000),
+            grace_days: 3,
+            run_at: NaiveTime::from_hms_opt(6, 0, 0).expect("a valid time"),
+            schedule: true,
+        }
+    }
+}
+
+/// Longest grace accepted: a quarter; more is surely a mistake.
+const MAX_GRACE_DAYS: i64 = 90;
+
+/// A penalty in soles: more than zero, at most two decimals, at most the largest amount
+/// of an invoice added by hand.
+fn penalty_amount(raw: &str) -> Result<Money, String> {
+    let amount = raw
+        .trim()
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .and_then(Money::from_decimal)
+        .ok_or_else(|| format!("{raw:?} is not an amount in soles with at most two decimals"))?;
+    invoice::manual_total(amount)
+        .map_err(|_| format!("the penalty must be more than 0 and at most 100000 soles, not {raw}"))
+}
+
+/// A time of day written `HH:MM` (24-hour).
+fn time_of_day(raw: &str) -> Result<NaiveTime, String> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 5 && raw.as_bytes()[2] == b':';
+    NaiveTime::parse_from_str(raw, "%H:%M")
+        .ok()
+        .filter(|_| shaped)
+        .ok_or_else(|| {
+            format!("{raw:?} is not a time of day written HH:MM (24-hour), such as 06:00")
+        })
 }
 
 #[cfg(test)]
@@ -209,6 +305,26 @@ mod tests {
         );
         let odd = DatabaseUrl::new("postgres://leasy:s3cr@t!@db/leasy").to_string();
         assert!(!odd.contains("s3cr") && !odd.contains("t!"), "{odd}");
+    }
+
+    #[test]
+    fn billing_settings_are_checked() {
+        assert_eq!(penalty_amount("20"), Ok(Money::from_cents(2000)));
+        assert_eq!(penalty_amount(" 17.5 "), Ok(Money::from_cents(1750)));
+        for bad in ["0", "-5", "20.001", "abc", "", "100000.01"] {
+            assert!(penalty_amount(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            time_of_day("06:00"),
+            Ok(NaiveTime::from_hms_opt(6, 0, 0).unwrap())
+        );
+        assert_eq!(
+            time_of_day("23:59"),
+            Ok(NaiveTime::from_hms_opt(23, 59, 0).unwrap())
+        );
+        for bad in ["6:00", "24:00", "06:60", "0600", "06:00:00", "noon"] {
+            assert!(time_of_day(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod staff_cli;
 pub mod store;
 pub mod telemetry;

@@ -1,5 +1,5 @@
 -- The invoice engine: invoice types, each contract's invoices with their discounts and
--- fractions, and what the daily billing run needs (a lock row and a log of runs).
+-- fractions, and the log of the daily billing runs.
 -- Days are 'YYYY-MM-DD' text in Lima time; money is integer cents.
 
 create table invoice_types (
@@ -75,14 +75,6 @@ create table invoice_fractions (
     created_at integer not null,
     unique (invoice_id, position)
 );
-
--- One row per periodic job; a run holds the row until it ends or its lease lapses.
-create table job_locks (
-    job text primary key,
-    holder text,
-    expires_at integer not null default 0
-);
-insert into job_locks (job) values ('billing');
 
 create table billing_runs (
     billing_run_id integer primary key,

@@ -5,6 +5,7 @@
 //! unix seconds, calendar days are `YYYY-MM-DD` text, money is integer cents.
 
 pub mod audit;
+pub mod billing;
 pub mod cards;
 pub mod cars;
 pub mod clients;

@@ -11,6 +11,7 @@ mod backoffice_cars;
 mod backoffice_contracts;
 mod backoffice_invoices;
 mod backoffice_rules;
+mod billing;
 mod cli;
 mod commons;
 mod errors;
