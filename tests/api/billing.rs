@@ -607,10 +607,10 @@ async fn a_run_cut_short_leaves_each_contract_done_or_untouched(app: TestApp) {
 
 /// What a run of the binary printed and how it ended.
 #[derive(Debug)]
-struct Output {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub struct Output {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// The app's database as a URL the binary can open.
@@ -644,7 +644,7 @@ async fn database_url(app: &TestApp) -> String {
 }
 
 /// `leasy billing run` with `args`, on the app's database, in a folder of its own.
-async fn billing_command(app: &TestApp, args: &[&str]) -> Output {
+pub async fn billing_command(app: &TestApp, args: &[&str]) -> Output {
     let url = database_url(app).await;
     let dir = tempfile::tempdir().unwrap();
     let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();

@@ -16,6 +16,7 @@ mod cli;
 mod commons;
 mod errors;
 mod finances;
+mod invoice_story;
 mod leads;
 mod lifecycle;
 mod logs;
