@@ -18,6 +18,8 @@ CONNECTIONS="${BENCH_CONNECTIONS:-4}"
 DURATION="${BENCH_DURATION:-5s}"
 PASSWORD="demo123"
 HOST="127.0.0.1"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 [[ "$CONTRACTS" =~ ^[0-9]+$ && "$CONTRACTS" -ge 100 ]] || { echo "BENCH_CONTRACTS must be >= 100" >&2; exit 1; }
 [[ "$SMALL" =~ ^[0-9]+$ && "$SMALL" -ge 50 && "$SMALL" -le "$CONTRACTS" ]] ||
@@ -32,12 +34,6 @@ TARGET_FIRST_S=60    # first run, SQLite, 2 cores
 TARGET_SECOND_S=5    # second run, nothing to do
 TARGET_LIST_RATIO=1.5 # list p50, big database / small one
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
-
 # --- cleanup -------------------------------------------------------------------------
 
 TMP="$(mktemp -d -t leasy-billing-bench.XXXXXX)"
@@ -45,18 +41,6 @@ PIDS=()
 PG_ADMIN_URL=""
 PG_DBS=()
 WRK_PID=""
-
-stop_pid() {
-    local pid="$1"
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local status=$?
@@ -79,54 +63,7 @@ trap 'exit 143' TERM
 
 # --- helpers -------------------------------------------------------------------------
 
-now_ms() { date +%s%3N; }
-
 seconds_since() { awk -v ms="$(($(now_ms) - $1))" 'BEGIN { printf "%.1f", ms / 1000 }'; }
-
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-wait_ready() {
-    local url="$1" pid="$2" logfile="$3"
-    for _ in $(seq 300); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            cat "$logfile" >&2 || true
-            die "the process serving $url exited"
-        fi
-        if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "$url did not answer within 30 s"
-}
-
-# Converts a wrk duration (`812.00us`, `1.23ms`, `2.00s`) to milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-        else { printf "nan" }
-    }'
-}
-
-verdict() {
-    awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-        ok = (op == "<=") ? (a <= b) : (a >= b)
-        print ok ? "ok" : "MISS"
-    }'
-}
 
 # Sets DB_URL to a fresh database for `name`: a file in $TMP, or a new database on the
 # PostgreSQL server (dropped on exit).
@@ -225,15 +162,7 @@ LEASY="$TARGET_DIR/release/leasy"
 SEED="$TARGET_DIR/release/examples/billing_seed"
 [[ -x "$LEASY" && -x "$SEED" ]] || die "binaries not found under $TARGET_DIR/release"
 
-if ! command -v wrk >/dev/null 2>&1; then
-    log "installing wrk (Debian package)"
-    SUDO=()
-    [[ "$(id -u)" -ne 0 ]] && SUDO=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${SUDO[@]}" apt-get install -y wrk >/dev/null ||
-        { "${SUDO[@]}" apt-get update >/dev/null && "${SUDO[@]}" apt-get install -y wrk >/dev/null; }
-fi
-command -v wrk >/dev/null 2>&1 || die "wrk is not installed"
+ensure_wrk
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is needed for the peak memory"
 

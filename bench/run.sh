@@ -19,6 +19,8 @@ THREADS="${BENCH_THREADS:-2}"
 WARMUP="${BENCH_WARMUP:-2s}"
 PASSWORD="demo123"
 HOST="127.0.0.1"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 [[ "$CLIENTS" =~ ^[0-9]+$ && "$CLIENTS" -ge 1 ]] || { echo "BENCH_CLIENTS must be >= 1" >&2; exit 1; }
 # The synthetic client in the middle: 70005000 for 10,000 clients.
@@ -30,12 +32,6 @@ TARGET_RATIO_PCT=10
 TARGET_P99_MS=10
 TARGET_RSS_MB=64
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() {
-    printf 'error: %s\n' "$*" >&2
-    exit 1
-}
-
 # --- cleanup -------------------------------------------------------------------------
 
 TMP="$(mktemp -d -t leasy-bench.XXXXXX)"
@@ -43,18 +39,6 @@ PIDS=()
 PG_ADMIN_URL=""
 PG_DB=""
 WRK_PID=""
-
-stop_pid() {
-    local pid="$1"
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local status=$?
@@ -76,48 +60,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- helpers -------------------------------------------------------------------------
-
-now_ms() { date +%s%3N; }
-
-# A loopback port that nothing listens on now.
-free_port() {
-    local port
-    for _ in $(seq 200); do
-        port=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-# Waits until `url` answers 2xx, while process `pid` is alive.
-wait_ready() {
-    local url="$1" pid="$2" logfile="$3"
-    for _ in $(seq 300); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            cat "$logfile" >&2 || true
-            die "the process serving $url exited"
-        fi
-        if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "$url did not answer within 30 s"
-}
-
-# Converts a wrk duration (`812.00us`, `1.23ms`, `2.00s`, `1.00m`) to milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-        else { printf "nan" }
-    }'
-}
 
 # How busy the machine's CPUs are over the next 2 s, in percent.
 busy_pct() {
@@ -177,14 +119,6 @@ drive() {
         'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }')"
 }
 
-# "ok" when `a op b` holds, "MISS" otherwise.
-verdict() {
-    awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
-        ok = (op == "<") ? (a < b) : (a >= b)
-        print ok ? "ok" : "MISS"
-    }'
-}
-
 # --- build and tools -----------------------------------------------------------------
 
 log "building the release binary and the fixed_json example"
@@ -194,15 +128,7 @@ LEASY="$TARGET_DIR/release/leasy"
 FIXED_JSON="$TARGET_DIR/release/examples/fixed_json"
 [[ -x "$LEASY" && -x "$FIXED_JSON" ]] || die "binaries not found under $TARGET_DIR/release"
 
-if ! command -v wrk >/dev/null 2>&1; then
-    log "installing wrk (Debian package)"
-    SUDO=()
-    [[ "$(id -u)" -ne 0 ]] && SUDO=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${SUDO[@]}" apt-get install -y wrk >/dev/null ||
-        { "${SUDO[@]}" apt-get update >/dev/null && "${SUDO[@]}" apt-get install -y wrk >/dev/null; }
-fi
-command -v wrk >/dev/null 2>&1 || die "wrk is not installed"
+ensure_wrk
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 
 # --- database ------------------------------------------------------------------------
