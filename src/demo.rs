@@ -16,7 +16,7 @@ use crate::{
         password, time,
     },
     store::{
-        Store, Tx,
+        Backend, Store, Tx,
         cards::{self, NewCard},
         cars::{self, NewCar, NewCarDocument},
         clients::{self, NewClient},
@@ -71,7 +71,7 @@ pub async fn load(store: &Store, files_dir: &Path) -> anyhow::Result<()> {
         }
         // A demo loaded before the invoice engine existed gets its invoices now.
         let mut tx = store.begin_write().await?;
-        add_missing_invoices(&mut tx, login.client_id).await?;
+        add_missing_invoices(&mut tx, store.backend(), login.client_id).await?;
         tx.commit().await?;
         tracing::info!("demo data already loaded");
         return Ok(());
@@ -79,7 +79,7 @@ pub async fn load(store: &Store, files_dir: &Path) -> anyhow::Result<()> {
     let hash = tokio::task::spawn_blocking(|| password::hash(DEMO_PASSWORD)).await?;
     let mut tx = store.begin_write().await?;
     insert_reference_client(&mut tx, &hash).await?;
-    insert_second_client(&mut tx, &hash).await?;
+    insert_second_client(&mut tx, store.backend(), &hash).await?;
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -371,6 +371,7 @@ async fn insert_reference_invoices(
 
     for (week, late) in [(18, split), (19, discounted)] {
         let priority = invoices::next_priority(tx, contract_id).await?;
+        let added_on = due(week) + Days::new(DEMO_GRACE_DAYS + 1);
         let observations = format!(
             "Penalidad por la cuota semanal {week} vencida el {}",
             due(week)
@@ -381,12 +382,13 @@ async fn insert_reference_invoices(
                 contract_id,
                 type_code: invoice::PENALTY,
                 priority,
-                due_date: due(week) + Days::new(DEMO_GRACE_DAYS + 1),
+                due_date: added_on,
                 total: DEMO_PENALTY,
                 observations: &observations,
                 penalized_invoice_id: Some(late),
             },
-            now,
+            // Created the morning of the day the billing run would have added it.
+            time::lima_instant(added_on, chrono::NaiveTime::MIN + Duration::hours(6)),
         )
         .await?;
     }
@@ -416,7 +418,11 @@ async fn week_invoice(tx: &mut Tx, contract_id: i64, week: u64) -> anyhow::Resul
 
 /// Gives the demo contracts their invoices when they have none (a database loaded before
 /// invoices existed).
-async fn add_missing_invoices(tx: &mut Tx, reference_client_id: i64) -> anyhow::Result<()> {
+async fn add_missing_invoices(
+    tx: &mut Tx,
+    backend: Backend,
+    reference_client_id: i64,
+) -> anyhow::Result<()> {
     let now = time::now_unix();
     if let Some((id, start)) =
         uninvoiced_contract(tx, reference_client_id, REFERENCE_CONTRACT).await?
@@ -428,6 +434,8 @@ async fn add_missing_invoices(tx: &mut Tx, reference_client_id: i64) -> anyhow::
             uninvoiced_contract(tx, second.client_id, SECOND_CONTRACT).await?
     {
         insert_second_invoices(tx, id, start, now).await?;
+        let percent = invoices::uber_plan_percent_of(tx, second.client_id).await?;
+        invoices::apply_uber_plan(tx, backend, second.client_id, percent, now).await?;
     }
     Ok(())
 }
@@ -452,8 +460,9 @@ async fn uninvoiced_contract(
     Ok(start.map(|start| (id, start)))
 }
 
-/// A second client with a car, a contract and a card of her own.
-async fn insert_second_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
+/// A second client with a car, a contract, a card of her own and the Oro Uber plan (5 %
+/// off her unpaid weekly fees).
+async fn insert_second_client(tx: &mut Tx, backend: Backend, hash: &str) -> anyhow::Result<()> {
     let now = time::now_unix();
     let client_id = clients::insert(
         &mut **tx,
@@ -499,6 +508,12 @@ async fn insert_second_client(tx: &mut Tx, hash: &str) -> anyhow::Result<()> {
     )
     .await?;
     insert_second_invoices(tx, contract_id, start_day, now).await?;
+    let oro = clients::uber_plan_id(&mut **tx, "oro")
+        .await?
+        .context("the seeded Oro Uber plan is missing")?;
+    clients::set_uber_plan(&mut **tx, client_id, Some(oro)).await?;
+    let percent = invoices::uber_plan_percent_of(tx, client_id).await?;
+    invoices::apply_uber_plan(tx, backend, client_id, percent, now).await?;
     let card = MaskedCardNumber::parse("411111XXXXXX1111").expect("valid mask");
     cards::insert(
         &mut **tx,

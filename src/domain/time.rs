@@ -2,7 +2,7 @@
 //! is exact and needs no time-zone database. Every date the API shows is a Lima date,
 //! whatever the server's own time zone.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 const LIMA_OFFSET_SECONDS: i32 = -5 * 3600;
 
@@ -36,6 +36,14 @@ pub fn lima_today() -> NaiveDate {
 /// time zone.
 pub fn lima_day(unix: i64) -> NaiveDate {
     lima_datetime_of(unix).date_naive()
+}
+
+/// The instant (unix seconds) of a time of day on a Lima day.
+pub fn lima_instant(day: NaiveDate, at: NaiveTime) -> i64 {
+    day.and_time(at)
+        .and_local_timezone(lima())
+        .single()
+        .map_or(i64::MAX, |moment| moment.timestamp())
 }
 
 /// A day as stored and shown: `YYYY-MM-DD`.

@@ -18,7 +18,7 @@
 use std::{collections::BTreeSet, fmt, time::Duration};
 
 use anyhow::Context;
-use chrono::{Days, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Days, NaiveDate, NaiveTime};
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
@@ -27,7 +27,7 @@ use crate::{
     config::BillingSettings,
     domain::{
         invoice::{self, InvoiceStatus},
-        time::{self, lima_day, now_unix, parse_day},
+        time::{self, lima_day, lima_instant, now_unix, parse_day},
     },
     store::{
         self, Store, Tx,
@@ -422,15 +422,6 @@ const RETRY: Duration = Duration::from_secs(10 * 60);
 /// The longest single sleep: waking every hour keeps the schedule right if the system
 /// clock is changed meanwhile.
 const LONGEST_SLEEP: Duration = Duration::from_secs(3600);
-
-/// The instant (unix seconds) of a Lima day's time of day.
-fn lima_instant(day: NaiveDate, at: NaiveTime) -> i64 {
-    time::lima()
-        .from_local_datetime(&day.and_time(at))
-        .single()
-        .map(|moment| moment.timestamp())
-        .unwrap_or(i64::MAX)
-}
 
 /// What the scheduler does next, seen at the instant `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -359,10 +359,32 @@ async fn the_demo_shows_every_list(app: TestApp) {
         .collect();
     assert_eq!(penalties.len(), 2);
     assert!(penalties.iter().all(|p| p["total"] == json!(20)));
+    // Each penalty was created on the day it fell due, the day it was added.
+    assert!(penalties.iter().all(|p| p["created_at"] == p["due_date"]));
     // Ordered by due date, then priority; the week due today is there and not late.
     let dues: Vec<NaiveDate> = pending.iter().map(|i| day(&i["due_date"])).collect();
     assert!(dues.windows(2).all(|w| w[0] <= w[1]));
     assert!(pending.iter().any(|i| day(&i["due_date"]) == today));
+
+    // The second client is on the Oro tier: 5 % of S/ 480.50 is 24.025, 24.03 half-up,
+    // on every unpaid weekly fee; her paid weeks kept what they were paid with.
+    let second = app.token(crate::helpers::SECOND_DOCUMENT).await;
+    let owed = results(&app, &second, SECOND_CONTRACT, "pendings").await;
+    assert_eq!(owed.len(), 128);
+    for invoice in &owed {
+        assert_eq!(invoice["total"], json!(480.5));
+        assert_eq!(invoice["total_with_discount"], json!(456.47));
+        assert_eq!(
+            invoice["discounts"],
+            json!([{ "amount": 24.03, "observations": "Descuento Uber Pro (5%)", "type": "uber_plan" }])
+        );
+    }
+    let paid = results(&app, &second, SECOND_CONTRACT, "paid").await;
+    assert_eq!(paid.len(), 2);
+    assert!(
+        paid.iter()
+            .all(|i| i["discounts"] == json!([]) && i["total_with_discount"] == json!(480.5))
+    );
 }
 
 async fn another_clients_contract_answers_like_a_missing_one(app: TestApp) {

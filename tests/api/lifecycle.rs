@@ -55,8 +55,9 @@ async fn loading_the_demo_again_changes_nothing(app: TestApp) {
             ("car_documents", 5),
         ]
     );
-    // Two schedules of 130 weeks and two penalties; one discount; one split in two.
-    assert_eq!(invoices_before, [262, 1, 2]);
+    // Two schedules of 130 weeks and two penalties; one manual discount and the Uber plan
+    // discount on the second client's 128 unpaid weeks; one split in two.
+    assert_eq!(invoices_before, [262, 129, 2]);
 }
 
 /// A database loaded before invoices existed gets the demo's invoices on the next load,
@@ -72,7 +73,8 @@ async fn an_older_demo_gets_its_invoices(app: TestApp) {
     demo::load(&app.store, &app.files_dir).await.unwrap();
     demo::load(&app.store, &app.files_dir).await.unwrap();
 
-    assert_eq!(invoice_counts(&app).await, [262, 1, 2]);
+    // The second client's new unpaid weeks take her Uber plan's discount.
+    assert_eq!(invoice_counts(&app).await, [262, 129, 2]);
 }
 
 async fn synthetic_clients_are_added_once_and_can_log_in(app: TestApp) {

@@ -100,12 +100,8 @@ async fn v2_profile_adds_ids_keys_photos_and_plan(app: TestApp) {
 }
 
 async fn phones_and_uber_plan_show_in_v2(app: TestApp) {
+    // The demo gives the second client the Oro tier.
     let token = app.token(SECOND_DOCUMENT).await;
-    sqlx::query("update clients set uber_plan_id = (select uber_plan_id from uber_plans where code_name = 'oro') where document = $1")
-        .bind(SECOND_DOCUMENT)
-        .execute(app.store.pool())
-        .await
-        .unwrap();
 
     let (_, v2) = status_json(app.profile(2, &token).await).await;
     let (_, v1) = status_json(app.profile(1, &token).await).await;
