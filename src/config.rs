@@ -244,6 +244,11 @@ pub struct BillingSettings {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub schedule: bool,
+
+    /// How soon the daily run looks again when another process holds the billing lock:
+    /// that run may end unfinished (killed), and today's run is then still owed.
+    #[arg(skip = std::time::Duration::from_secs(60))]
+    pub lock_retry: std::time::Duration,
 }
 
 impl Default for BillingSettings {
@@ -254,6 +259,7 @@ impl Default for BillingSettings {
             grace_days: 3,
             run_at: NaiveTime::from_hms_opt(6, 0, 0).expect("a valid time"),
             schedule: true,
+            lock_retry: std::time::Duration::from_secs(60),
         }
     }
 }

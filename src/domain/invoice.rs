@@ -109,10 +109,11 @@ pub fn total_with_discount(total: Money, discounts: impl IntoIterator<Item = Mon
 }
 
 /// The discount an Uber plan of `percent` % gives on a weekly fee of `total`, rounded
-/// half-up to the cent once; none when it rounds to zero.
-pub fn uber_plan_discount(total: Money, percent: i64) -> Option<Money> {
+/// half-up to the cent once, and no more than the `owed` its other discounts leave; none
+/// when that is zero.
+pub fn uber_plan_discount(total: Money, percent: i64, owed: Money) -> Option<Money> {
     let percent = percent.clamp(0, 100);
-    Some(total.percent(percent.into())).filter(|discount| *discount > Money::ZERO)
+    Some(total.percent(percent.into()).min(owed)).filter(|discount| *discount > Money::ZERO)
 }
 
 /// Weekly fees due before this day are late on `today`: an invoice due today is not late,
@@ -144,10 +145,22 @@ pub fn earns_penalty(
         && is_late(due, today, grace_days)
 }
 
-/// A fraction due today or earlier and not paid is active: it is collected with any
-/// payment.
-pub fn is_active_fraction(due: NaiveDate, paid: bool, today: NaiveDate) -> bool {
-    !paid && due <= today
+/// A fraction due today or earlier and not paid, of an invoice still split (not frozen,
+/// cancelled or paid), is active: it is collected with any payment.
+pub fn is_active_fraction(
+    invoice_status: InvoiceStatus,
+    due: NaiveDate,
+    paid: bool,
+    today: NaiveDate,
+) -> bool {
+    invoice_status == InvoiceStatus::Fraction && !paid && due <= today
+}
+
+/// An invoice whose discounts leave nothing to pay is settled: it counts as paid, since
+/// there is no payment of zero to make.
+pub fn settled_by_discounts(status: InvoiceStatus, total_with_discount: Money) -> bool {
+    matches!(status, InvoiceStatus::Pending | InvoiceStatus::Freezed)
+        && total_with_discount == Money::ZERO
 }
 
 /// Freezing: a pending or split invoice stops being payable and earns no penalty.
@@ -203,15 +216,16 @@ pub fn discount_refusal(status: InvoiceStatus, has_fractions: bool) -> Option<St
     }
 }
 
-/// The amount of a manual discount: more than zero, at most the invoice's total.
-pub fn discount_amount(amount: Money, total: Money) -> Result<Money, String> {
+/// The amount of a manual discount: more than zero, at most what is still owed, so that
+/// an invoice's discounts never add up to more than its total.
+pub fn discount_amount(amount: Money, owed: Money) -> Result<Money, String> {
     if amount <= Money::ZERO {
         return Err("El campo 'amount' debe ser mayor que 0".into());
     }
-    if amount > total {
+    if amount > owed {
         return Err(format!(
-            "El descuento no puede superar el total de la factura (S/ {})",
-            total.two_decimals()
+            "El descuento no puede superar lo que queda por pagar de la factura (S/ {})",
+            owed.two_decimals()
         ));
     }
     Ok(amount)
@@ -353,11 +367,29 @@ mod tests {
             Money::ZERO
         );
         // 5 % of 525.00 is 26.25; 7 % of 480.50 is 33.635, half-up 33.64.
-        assert_eq!(uber_plan_discount(soles(52500), 5), Some(soles(2625)));
-        assert_eq!(uber_plan_discount(soles(48050), 7), Some(soles(3364)));
-        assert_eq!(uber_plan_discount(soles(52500), 0), None);
+        assert_eq!(
+            uber_plan_discount(soles(52500), 5, soles(52500)),
+            Some(soles(2625))
+        );
+        assert_eq!(
+            uber_plan_discount(soles(48050), 7, soles(48050)),
+            Some(soles(3364))
+        );
+        assert_eq!(uber_plan_discount(soles(52500), 0, soles(52500)), None);
         // 5 % of 0.10 is half a cent: half-up gives one cent.
-        assert_eq!(uber_plan_discount(soles(10), 5), Some(soles(1)));
+        assert_eq!(uber_plan_discount(soles(10), 5, soles(10)), Some(soles(1)));
+        // Other discounts left S/ 10.00 owed: the plan takes no more than that, and
+        // nothing when nothing is owed.
+        assert_eq!(
+            uber_plan_discount(soles(52500), 5, soles(1000)),
+            Some(soles(1000))
+        );
+        assert_eq!(uber_plan_discount(soles(52500), 5, Money::ZERO), None);
+        // Discounts that leave nothing owed settle a pending or frozen invoice.
+        assert!(settled_by_discounts(InvoiceStatus::Pending, Money::ZERO));
+        assert!(settled_by_discounts(InvoiceStatus::Freezed, Money::ZERO));
+        assert!(!settled_by_discounts(InvoiceStatus::Pending, soles(1)));
+        assert!(!settled_by_discounts(InvoiceStatus::Cancelled, Money::ZERO));
     }
 
     #[test]
@@ -538,10 +570,36 @@ mod tests {
             prop_assert!(left >= Money::ZERO && left <= soles(total));
             let expected = (total - discounts.iter().sum::<i64>()).max(0);
             prop_assert_eq!(left, soles(expected));
-            let uber = uber_plan_discount(soles(total), percent).unwrap_or(Money::ZERO);
+            let uber = uber_plan_discount(soles(total), percent, soles(total))
+                .unwrap_or(Money::ZERO);
             prop_assert!(uber <= soles(total));
             // Half-up in integers: (total × percent + 50) / 100.
             prop_assert_eq!(uber.cents(), (total * percent + 50) / 100);
+        }
+
+        /// Discounts granted one after another, each checked against what is still owed,
+        /// and an Uber plan discount after them, never add up to more than the total.
+        #[test]
+        fn discounts_never_add_up_past_the_total(
+            total in 1i64..10_000_000,
+            asked in prop::collection::vec(1i64..20_000_000, 0..8),
+            percent in 0i64..=100,
+        ) {
+            let mut granted: Vec<Money> = Vec::new();
+            for amount in asked {
+                let owed = total_with_discount(soles(total), granted.iter().copied());
+                if let Ok(amount) = discount_amount(soles(amount), owed) {
+                    granted.push(amount);
+                }
+            }
+            let owed = total_with_discount(soles(total), granted.iter().copied());
+            if let Some(uber) = uber_plan_discount(soles(total), percent, owed) {
+                granted.push(uber);
+            }
+            let sum: i64 = granted.iter().map(|d| d.cents()).sum();
+            prop_assert!(sum <= total);
+            let left = total_with_discount(soles(total), granted.iter().copied());
+            prop_assert_eq!(left.cents(), total - sum);
         }
 
         /// Billing runs on any days, in any order, repeated: each weekly fee gets at most

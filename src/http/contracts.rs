@@ -47,6 +47,12 @@ pub fn router_v2() -> Router<AppState> {
         .route("/contracts/{contract_hash}/car", get(get_car_v2))
 }
 
+/// The contract hash as stored: hashes are lower-case UUIDs, and a UUID's hex digits
+/// mean the same in either case.
+fn contract_key(raw: &str) -> String {
+    raw.trim().to_ascii_lowercase()
+}
+
 fn not_found() -> ApiError {
     ApiError::Messages(vec![CONTRACT_NOT_FOUND.into()])
 }
@@ -156,7 +162,7 @@ pub async fn list_invoices(
     })?;
     let db = state.store.pool();
     let contract_id =
-        store::invoices::contract_of_client(db, client.client_id, contract_hash.trim())
+        store::invoices::contract_of_client(db, client.client_id, &contract_key(&contract_hash))
             .await?
             .ok_or_else(not_found)?;
     let invoices = store::invoices::for_contract(db, contract_id, status).await?;
@@ -242,7 +248,7 @@ async fn load_car(
     base: &str,
 ) -> Result<CarFacts, ApiError> {
     let db = state.store.pool();
-    let car = store::contracts::car_of_client(db, client.client_id, contract_hash.trim())
+    let car = store::contracts::car_of_client(db, client.client_id, &contract_key(contract_hash))
         .await?
         .ok_or_else(not_found)?;
     let documents = store::cars::documents(db, car.car_id)

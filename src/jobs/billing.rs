@@ -416,7 +416,7 @@ impl Run<'_> {
 
 // --- the daily run inside `serve` ----------------------------------------------------
 
-/// How long to wait before trying again after a failed or refused run.
+/// How long to wait before trying again after a failed run.
 const RETRY: Duration = Duration::from_secs(10 * 60);
 
 /// The longest single sleep: waking every hour keeps the schedule right if the system
@@ -482,8 +482,11 @@ pub async fn scheduler(store: Store, settings: BillingSettings) {
                         }
                     }
                     Err(err) if err.is::<AlreadyRunning>() => {
-                        tracing::info!("{err}; the scheduled run is skipped");
-                        RETRY
+                        tracing::info!(
+                            retry_in_seconds = settings.lock_retry.as_secs(),
+                            "{err}; looking again soon, and running then unless today's run has finished"
+                        );
+                        settings.lock_retry
                     }
                     Err(err) => {
                         tracing::error!(error = format!("{err:#}"), "billing run failed");

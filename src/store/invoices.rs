@@ -12,7 +12,7 @@ use super::{Backend, Store, Tx};
 use crate::domain::{
     invoice::{self, InvoiceStatus},
     money::Money,
-    time::day_text,
+    time::{day_text, lima_day},
 };
 
 /// An invoice with its type's name and its contract's hash.
@@ -337,7 +337,35 @@ pub async fn add_discount(tx: &mut Tx, discount: &NewDiscount<'_>, now: i64) -> 
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    refresh_total_with_discount(tx, discount.invoice_id).await
+    refresh_total_with_discount(tx, discount.invoice_id).await?;
+    settle_if_nothing_owed(tx, discount.invoice_id, lima_day(now)).await
+}
+
+/// Marks paid on `today` a pending or frozen invoice whose discounts leave nothing to pay
+/// (`invoice::settled_by_discounts`): no payment of zero will ever come for it, and left
+/// unpaid it would earn a penalty and keep its contract from finishing.
+async fn settle_if_nothing_owed(
+    tx: &mut Tx,
+    invoice_id: i64,
+    today: NaiveDate,
+) -> sqlx::Result<()> {
+    let (status, owed): (String, i64) = sqlx::query_as(
+        "select status, total_with_discount_cents from invoices where invoice_id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let Some(status) = InvoiceStatus::parse(&status) else {
+        return Ok(());
+    };
+    if invoice::settled_by_discounts(status, Money::from_cents(owed)) {
+        sqlx::query("update invoices set status = 'paid', paid_date = $1 where invoice_id = $2")
+            .bind(day_text(today))
+            .bind(invoice_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Sets `total_with_discount` from the invoice's total and discounts, by the domain's rule.
@@ -385,8 +413,16 @@ pub async fn apply_uber_plan(
         .execute(&mut **tx)
         .await?;
     }
-    let invoices: Vec<(i64, i64)> = sqlx::query_as(
-        "select i.invoice_id, i.total_cents from invoices i
+    // Each unpaid, unsplit weekly fee with its current plan discount and the sum of its
+    // other discounts, which the plan discount may not take past the total.
+    let invoices: Vec<(i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "select i.invoice_id, i.total_cents,
+                (select d.amount_cents from invoice_discounts d
+                 where d.invoice_id = i.invoice_id and d.kind = 'uber_plan'),
+                cast(coalesce((select sum(d.amount_cents) from invoice_discounts d
+                               where d.invoice_id = i.invoice_id and d.kind <> 'uber_plan'),
+                              0) as bigint)
+         from invoices i
          join contracts k on k.contract_id = i.contract_id
          where k.client_id = $1 and i.type_code = 'weekly_fee'
            and i.status in ('pending', 'freezed')
@@ -398,15 +434,10 @@ pub async fn apply_uber_plan(
     .fetch_all(&mut **tx)
     .await?;
     let mut changed = 0;
-    for (invoice_id, total) in invoices {
-        let current: Option<i64> = sqlx::query_scalar(
-            "select amount_cents from invoice_discounts where invoice_id = $1 and kind = 'uber_plan'",
-        )
-        .bind(invoice_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let wanted = percent
-            .and_then(|percent| invoice::uber_plan_discount(Money::from_cents(total), percent));
+    for (invoice_id, total, current, others) in invoices {
+        let total = Money::from_cents(total);
+        let owed = invoice::total_with_discount(total, [Money::from_cents(others)]);
+        let wanted = percent.and_then(|percent| invoice::uber_plan_discount(total, percent, owed));
         if current == wanted.map(Money::cents) {
             continue;
         }

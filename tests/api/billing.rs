@@ -506,6 +506,44 @@ async fn a_second_run_is_refused_while_one_holds_the_lock(app: TestApp) {
     assert_eq!(penalties(&app, &contract).await.len(), 2);
 }
 
+/// The daily run that finds another process holding the lock does not give up the day:
+/// it looks again soon, and runs once the other has gone without finishing.
+async fn the_daily_run_waits_for_a_held_lock(app: TestApp) {
+    let staff = app.staff_token("ops").await;
+    let (client, _token) = new_client(&app, "40000016").await;
+    let contract = active_contract(&app, &staff, client, 130, days_ago(20)).await;
+    let daily = BillingSettings {
+        run_at: NaiveTime::MIN,
+        lock_retry: Duration::from_millis(100),
+        ..settings()
+    };
+
+    // Another process's run holds the lock, then dies without finishing.
+    let held = JobLock::acquire(&app.store, billing::JOB).await.unwrap();
+    let scheduler = tokio::spawn(billing::scheduler(app.store.clone(), daily));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let runs_while_held = runs(&app).await;
+    drop(held);
+    let mut finished = None;
+    for _ in 0..100 {
+        finished = sqlx::query_scalar::<_, String>(
+            "select trigger from billing_runs where finished_at is not null",
+        )
+        .fetch_optional(app.store.pool())
+        .await
+        .unwrap();
+        if finished.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    scheduler.abort();
+
+    assert_eq!(runs_while_held, 0);
+    assert_eq!(finished.as_deref(), Some("schedule"));
+    assert_eq!(penalties(&app, &contract).await.len(), 2);
+}
+
 /// A run cut short in the middle of a batch (the process killed, the server stopped):
 /// the batches committed before it are whole, the one in flight left nothing, the other
 /// contracts are untouched; the next run completes the rest, with no penalty twice.
@@ -723,6 +761,7 @@ crate::db_tests!(
     a_contract_paid_in_full_is_finished,
     an_active_contract_without_invoices_gets_its_schedule,
     a_second_run_is_refused_while_one_holds_the_lock,
+    the_daily_run_waits_for_a_held_lock,
     a_run_cut_short_leaves_each_contract_done_or_untouched,
     the_command_runs_the_billing_for_a_date,
 );

@@ -428,6 +428,11 @@ async fn another_clients_contract_answers_like_a_missing_one(app: TestApp) {
         2
     );
 
+    // A UUID reads the same in upper case.
+    let shouting = REFERENCE_CONTRACT.to_uppercase();
+    let (status, _) = list(&app, &token, &shouting, "paid").await;
+    assert_eq!(status, 200);
+
     for which in ["pending", "Pendings", "PAID", "cancelled", "fraction", "x"] {
         let (status, body) = list(&app, &token, REFERENCE_CONTRACT, which).await;
         assert_eq!(status, 400, "{which}");
@@ -542,6 +547,50 @@ async fn the_uber_plan_discount_follows_the_tier(app: TestApp) {
     assert_eq!(discounts[0]["observations"], "Descuento Uber Pro (6%)");
 }
 
+/// A plan discount takes no more than the other discounts left owed; a week it leaves
+/// owing nothing is settled, and keeps that when the tier changes again.
+async fn a_plan_discount_takes_only_what_is_left(app: TestApp) {
+    let staff = app.staff_token("ops").await;
+    let driver = new_driver(&app, &staff, "40222334", 3).await;
+    activate(&app, &staff, &driver, lima_today()).await;
+    let week_one: i64 =
+        sqlx::query_scalar("select invoice_id from invoices where contract_id = $1 and week = 1")
+            .bind(driver.contract_id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    let (status, body) = status_json(
+        app.backoffice(
+            Method::POST,
+            &format!("/invoices/{week_one}/discounts/"),
+            &staff,
+            Some(json!({ "amount": 510, "observations": "Auto en el taller" })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    set_tier(&app, &staff, driver.client_id, json!("oro")).await;
+    set_tier(&app, &staff, driver.client_id, json!("platino")).await;
+
+    let paid = results(&app, &driver.token, &driver.hash, "paid").await;
+    assert_eq!(paid.len(), 1);
+    assert_eq!(paid[0]["id"], json!(week_one));
+    assert_eq!(paid[0]["total_with_discount"], json!(0));
+    assert_eq!(
+        paid[0]["discounts"],
+        json!([
+            { "amount": 510, "observations": "Auto en el taller", "type": "manual" },
+            { "amount": 15, "observations": "Descuento Uber Pro (5%)", "type": "uber_plan" }
+        ])
+    );
+    assert_eq!(paid[0]["paid_date"], json!(lima_today().to_string()));
+    let (left, discounts) = pending_weekly(&app, &driver).await;
+    assert_eq!(left, json!(488.25));
+    assert_eq!(discounts[0]["amount"], json!(36.75));
+}
+
 async fn a_cancelled_contract_keeps_only_what_fell_due(app: TestApp) {
     let staff = app.staff_token("ops").await;
     let driver = new_driver(&app, &staff, "40333444", 52).await;
@@ -579,5 +628,6 @@ crate::db_tests!(
     the_demo_shows_every_list,
     another_clients_contract_answers_like_a_missing_one,
     the_uber_plan_discount_follows_the_tier,
+    a_plan_discount_takes_only_what_is_left,
     a_cancelled_contract_keeps_only_what_fell_due,
 );

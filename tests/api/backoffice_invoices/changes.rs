@@ -103,7 +103,9 @@ async fn a_discount_lowers_what_is_owed_exactly(app: TestApp) {
     )
     .await;
     let by_viewer = discount(&app, &viewer, id, json!(1)).await;
-    let whole = discount(&app, &ops, id, json!(525)).await;
+    let past_what_is_owed = discount(&app, &ops, id, json!(525)).await;
+    let the_rest = discount(&app, &ops, id, json!(498.75)).await;
+    let one_more_cent = discount(&app, &ops, id, json!(0.01)).await;
 
     let (status, after_first) = first;
     assert_eq!(status, 200);
@@ -118,10 +120,12 @@ async fn a_discount_lowers_what_is_owed_exactly(app: TestApp) {
             "created_at": granted["created_at"]
         }])
     );
-    assert_eq!(
-        too_much,
-        refused(&["El descuento no puede superar el total de la factura (S/ 525.00)"])
-    );
+    let owed = |soles: &str| {
+        refused(&[&format!(
+            "El descuento no puede superar lo que queda por pagar de la factura (S/ {soles})"
+        )])
+    };
+    assert_eq!(too_much, owed("498.75"));
     assert_eq!(zero, refused(&["El campo 'amount' debe ser mayor que 0"]));
     assert_eq!(
         fraction_of_a_cent,
@@ -132,9 +136,22 @@ async fn a_discount_lowers_what_is_owed_exactly(app: TestApp) {
         refused(&["El campo 'observations' debe tener como máximo 500 caracteres"])
     );
     assert_eq!(by_viewer.0, 403);
-    assert_eq!(whole.0, 200);
-    assert_eq!(whole.1["total_with_discount"], json!(0), "never below zero");
-    assert_eq!(whole.1["discounts"].as_array().unwrap().len(), 2);
+    // Discounts never add up past the total; once nothing is owed the invoice is settled.
+    assert_eq!(past_what_is_owed, owed("498.75"));
+    let (status, settled) = the_rest;
+    assert_eq!(status, 200, "{settled}");
+    assert_eq!(settled["total_with_discount"], json!(0));
+    assert_eq!(settled["discounts"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (&settled["status"], &settled["paid_date"]),
+        (&json!("paid"), &json!(day(lima_today())))
+    );
+    assert_eq!(
+        one_more_cent,
+        conflict(
+            "Solo se puede agregar un descuento a una factura pendiente o congelada; esta factura está pagada"
+        )
+    );
 }
 
 async fn freezing_and_unfreezing(app: TestApp) {
@@ -259,6 +276,19 @@ async fn a_split_adds_up_to_the_cent(app: TestApp) {
     )
     .await;
     let discount_after = discount(&app, &ops, fourth, json!(1)).await;
+    // A frozen or cancelled invoice's fractions are not active: they cannot be paid.
+    let first_frozen = act(&app, &ops, first, "freeze", None).await;
+    let first_thawed = act(&app, &ops, first, "unfreeze", None).await;
+    let admin = app.staff_token("admin").await;
+    let first_cancelled = act(&app, &admin, first, "cancel", None).await;
+    let active = |invoice: &Value| -> Vec<Value> {
+        invoice["fractions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["active"].clone())
+            .collect()
+    };
 
     let (status, invoice) = done;
     assert_eq!(status, 200);
@@ -320,6 +350,11 @@ async fn a_split_adds_up_to_the_cent(app: TestApp) {
         discount_after,
         conflict("No se puede agregar un descuento a una factura fraccionada")
     );
+    assert_eq!(first_frozen.0, 200);
+    assert_eq!(active(&first_frozen.1), [false, false, false]);
+    assert_eq!(active(&first_thawed.1), [true, true, false]);
+    assert_eq!(first_cancelled.0, 200, "{first_cancelled:?}");
+    assert_eq!(active(&first_cancelled.1), [false, false, false]);
 }
 
 async fn only_an_admin_cancels(app: TestApp) {

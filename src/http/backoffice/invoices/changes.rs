@@ -52,14 +52,16 @@ pub fn kept<T>(failures: &mut Vec<String>, result: Result<T, String>) -> Option<
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewInvoiceDiscount {
-    /// Soles, more than 0 and at most the invoice's total, at most two decimals.
+    /// Soles, more than 0 and at most what is still owed (`total_with_discount`), at most
+    /// two decimals.
     #[schema(value_type = Money)]
     amount: Decimal,
     #[serde(default)]
     observations: String,
 }
 
-/// Grant a discount on a pending or frozen invoice not split into fractions.
+/// Grant a discount on a pending or frozen invoice not split into fractions. A discount
+/// that leaves nothing owed settles the invoice: it is marked paid today.
 #[utoipa::path(post, path = "/api/backoffice/invoices/{invoice_id}/discounts/",
     tag = "backoffice", security(("staff_token" = [])), request_body = NewInvoiceDiscount,
     responses((status = 200, body = InvoiceDetail), (status = 400), (status = 403),
@@ -87,7 +89,7 @@ pub async fn add_invoice_discount(
     {
         return Err(ApiError::conflict(reason));
     }
-    let amount = invoice::discount_amount(amount, before.total)
+    let amount = invoice::discount_amount(amount, before.total_with_discount)
         .map_err(|reason| ApiError::Messages(vec![reason]))?;
     let discount = NewDiscount {
         invoice_id,

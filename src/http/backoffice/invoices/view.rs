@@ -77,7 +77,8 @@ pub struct DiscountView {
     #[serde(rename = "type")]
     kind: String,
     observations: String,
-    /// Who granted it; null for an Uber plan discount.
+    /// The staff member who granted it; null when no one did (an Uber plan discount, or
+    /// one loaded with the demo data).
     staff_id: Option<i64>,
     /// `YYYY-MM-DD HH:MM:SS`, Lima time.
     created_at: String,
@@ -112,11 +113,12 @@ impl From<DiscountRow> for DiscountView {
 }
 
 impl FractionView {
-    fn new(row: FractionRow, today: NaiveDate) -> Self {
+    fn new(row: FractionRow, invoice_status: Option<InvoiceStatus>, today: NaiveDate) -> Self {
         let paid = row.paid_date.is_some();
-        // Stored days are always well formed; one that is not is never active.
+        // Stored days and statuses are always well formed; one that is not is never active.
         let active = parse_day(&row.due_date)
-            .is_some_and(|due| invoice::is_active_fraction(due, paid, today));
+            .zip(invoice_status)
+            .is_some_and(|(due, status)| invoice::is_active_fraction(status, due, paid, today));
         Self {
             id: row.invoice_fraction_id,
             amount: row.amount(),
@@ -136,6 +138,7 @@ impl InvoiceDetail {
         fractions: Vec<FractionRow>,
         today: NaiveDate,
     ) -> Self {
+        let status = InvoiceStatus::parse(&row.status);
         Self {
             id: row.invoice_id,
             total: row.total(),
@@ -159,7 +162,7 @@ impl InvoiceDetail {
             discounts: discounts.into_iter().map(DiscountView::from).collect(),
             fractions: fractions
                 .into_iter()
-                .map(|f| FractionView::new(f, today))
+                .map(|f| FractionView::new(f, status, today))
                 .collect(),
         }
     }
