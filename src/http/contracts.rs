@@ -35,6 +35,10 @@ pub fn router_v1() -> Router<AppState> {
             "/contracts/{contract_hash}/invoices/{status}",
             get(list_invoices),
         )
+        .route(
+            "/contracts/{contract_hash}/invoices",
+            get(no_invoice_status),
+        )
         .route("/contracts/{contract_hash}/car", get(get_car_v1))
 }
 
@@ -43,6 +47,10 @@ pub fn router_v2() -> Router<AppState> {
         .route(
             "/contracts/{contract_hash}/invoices/{status}",
             get(list_invoices),
+        )
+        .route(
+            "/contracts/{contract_hash}/invoices",
+            get(no_invoice_status),
         )
         .route("/contracts/{contract_hash}/car", get(get_car_v2))
 }
@@ -137,6 +145,18 @@ impl From<DiscountRow> for DiscountView {
     }
 }
 
+fn bad_invoice_status() -> ApiError {
+    ApiError::Messages(vec![
+        "El estado de facturas debe ser pendings, fractions, freezed o paid".into(),
+    ])
+}
+
+/// A list asked for with an empty status (`invoices/` or `invoices//`): the same answer
+/// as any other status not in the list, not an unknown path.
+async fn no_invoice_status(_client: ClientSession) -> ApiError {
+    bad_invoice_status()
+}
+
 /// The contract's invoices in one status, by due date then priority.
 #[utoipa::path(get, path = "/api/v1/contracts/{contract_hash}/invoices/{status}/",
     tag = "clients",
@@ -155,11 +175,7 @@ pub async fn list_invoices(
     client: ClientSession,
     Path((contract_hash, status)): Path<(String, String)>,
 ) -> Result<Json<InvoiceList>, ApiError> {
-    let status = InvoiceStatus::from_list(&status).ok_or_else(|| {
-        ApiError::Messages(vec![
-            "El estado de facturas debe ser pendings, fractions, freezed o paid".into(),
-        ])
-    })?;
+    let status = InvoiceStatus::from_list(&status).ok_or_else(bad_invoice_status)?;
     let db = state.store.pool();
     let contract_id =
         store::invoices::contract_of_client(db, client.client_id, &contract_key(&contract_hash))

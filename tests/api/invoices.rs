@@ -433,7 +433,16 @@ async fn another_clients_contract_answers_like_a_missing_one(app: TestApp) {
     let (status, _) = list(&app, &token, &shouting, "paid").await;
     assert_eq!(status, 200);
 
-    for which in ["pending", "Pendings", "PAID", "cancelled", "fraction", "x"] {
+    for which in [
+        "pending",
+        "Pendings",
+        "PAID",
+        "cancelled",
+        "fraction",
+        "x",
+        "",
+        "/",
+    ] {
         let (status, body) = list(&app, &token, REFERENCE_CONTRACT, which).await;
         assert_eq!(status, 400, "{which}");
         assert_eq!(

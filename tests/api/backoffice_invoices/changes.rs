@@ -92,6 +92,7 @@ async fn a_discount_lowers_what_is_owed_exactly(app: TestApp) {
     let too_much = discount(&app, &ops, id, json!(525.01)).await;
     let zero = discount(&app, &ops, id, json!(0)).await;
     let fraction_of_a_cent = discount(&app, &ops, id, json!(1.005)).await;
+    let huge = discount(&app, &ops, id, json!(i64::MAX)).await;
     let long_note = act(
         &app,
         &ops,
@@ -131,6 +132,7 @@ async fn a_discount_lowers_what_is_owed_exactly(app: TestApp) {
         fraction_of_a_cent,
         refused(&["El campo 'amount' debe ser un monto con hasta 2 decimales"])
     );
+    assert_eq!(huge, refused(&["El campo 'amount' es demasiado grande"]));
     assert_eq!(
         long_note,
         refused(&["El campo 'observations' debe tener como máximo 500 caracteres"])

@@ -75,8 +75,17 @@ pub async fn add_invoice_discount(
     staff.require(Permission::Operate)?;
     let invoice_id = path_id(&raw_id, INVOICE_NOT_FOUND)?;
     let mut failures = Vec::new();
-    let amount = Money::from_decimal(body.amount)
-        .ok_or_else(|| "El campo 'amount' debe ser un monto con hasta 2 decimales".to_owned());
+    let amount = Money::from_decimal(body.amount).ok_or_else(|| {
+        let whole_cents = body
+            .amount
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .is_some_and(|cents| cents.fract().is_zero());
+        if whole_cents {
+            "El campo 'amount' es demasiado grande".to_owned()
+        } else {
+            "El campo 'amount' debe ser un monto con hasta 2 decimales".to_owned()
+        }
+    });
     let amount = kept(&mut failures, amount);
     let observations = kept(&mut failures, observations(&body.observations));
     let (Some(amount), Some(observations)) = (amount, observations) else {
