@@ -91,9 +91,10 @@ enum BillingAction {
     },
 }
 
-/// A `--date`: a day written YYYY-MM-DD.
+/// A `--date`: a day written YYYY-MM-DD, in the years 2000 to 2100.
 fn run_date(raw: &str) -> Result<chrono::NaiveDate, String> {
-    parse_day(raw).ok_or_else(|| format!("{raw:?} is not a day written YYYY-MM-DD"))
+    parse_day(raw)
+        .ok_or_else(|| format!("{raw:?} is not a day written YYYY-MM-DD in the years 2000 to 2100"))
 }
 
 #[derive(Debug, Subcommand)]

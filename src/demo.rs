@@ -463,7 +463,12 @@ async fn uninvoiced_contract(
 /// A second client with a car, a contract, a card of her own and the Oro Uber plan (5 %
 /// off her unpaid weekly fees).
 async fn insert_second_client(tx: &mut Tx, backend: Backend, hash: &str) -> anyhow::Result<()> {
-    let now = time::now_unix();
+    // She signed up a week before her contract started, three weeks ago.
+    let start_day = time::lima_today() - Duration::weeks(3);
+    let now = time::lima_instant(
+        start_day - Duration::weeks(1),
+        chrono::NaiveTime::MIN + Duration::hours(10),
+    );
     let client_id = clients::insert(
         &mut **tx,
         &NewClient {
@@ -491,7 +496,6 @@ async fn insert_second_client(tx: &mut Tx, backend: Backend, hash: &str) -> anyh
         now,
     )
     .await?;
-    let start_day = time::lima_today() - Duration::weeks(3);
     let contract_id = contracts::insert(
         &mut **tx,
         &NewContract {

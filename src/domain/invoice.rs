@@ -109,11 +109,14 @@ pub fn total_with_discount(total: Money, discounts: impl IntoIterator<Item = Mon
 }
 
 /// The discount an Uber plan of `percent` % gives on a weekly fee of `total`, rounded
-/// half-up to the cent once, and no more than the `owed` its other discounts leave; none
-/// when that is zero.
+/// half-up to the cent once; none when it rounds to zero, and none when it would take all
+/// that the invoice's other discounts leave `owed`. A plan never settles an invoice: a
+/// tier changes with no one deciding about that invoice (a tier's percent typed wrong
+/// would otherwise mark weeks paid for good); staff settle one with a manual discount.
 pub fn uber_plan_discount(total: Money, percent: i64, owed: Money) -> Option<Money> {
     let percent = percent.clamp(0, 100);
-    Some(total.percent(percent.into()).min(owed)).filter(|discount| *discount > Money::ZERO)
+    Some(total.percent(percent.into()))
+        .filter(|discount| *discount > Money::ZERO && *discount < owed)
 }
 
 /// Weekly fees due before this day are late on `today`: an invoice due today is not late,
@@ -378,13 +381,15 @@ mod tests {
         assert_eq!(uber_plan_discount(soles(52500), 0, soles(52500)), None);
         // 5 % of 0.10 is half a cent: half-up gives one cent.
         assert_eq!(uber_plan_discount(soles(10), 5, soles(10)), Some(soles(1)));
-        // Other discounts left S/ 10.00 owed: the plan takes no more than that, and
-        // nothing when nothing is owed.
+        // Other discounts left S/ 10.00 owed: the plan's 26.25 would take it all, so the
+        // plan gives nothing there; a plan never settles an invoice, even at 100 %.
+        assert_eq!(uber_plan_discount(soles(52500), 5, soles(1000)), None);
         assert_eq!(
-            uber_plan_discount(soles(52500), 5, soles(1000)),
-            Some(soles(1000))
+            uber_plan_discount(soles(52500), 5, soles(2626)),
+            Some(soles(2625))
         );
         assert_eq!(uber_plan_discount(soles(52500), 5, Money::ZERO), None);
+        assert_eq!(uber_plan_discount(soles(52500), 100, soles(52500)), None);
         // Discounts that leave nothing owed settle a pending or frozen invoice.
         assert!(settled_by_discounts(InvoiceStatus::Pending, Money::ZERO));
         assert!(settled_by_discounts(InvoiceStatus::Freezed, Money::ZERO));
@@ -572,9 +577,10 @@ mod tests {
             prop_assert_eq!(left, soles(expected));
             let uber = uber_plan_discount(soles(total), percent, soles(total))
                 .unwrap_or(Money::ZERO);
-            prop_assert!(uber <= soles(total));
-            // Half-up in integers: (total × percent + 50) / 100.
-            prop_assert_eq!(uber.cents(), (total * percent + 50) / 100);
+            prop_assert!(uber < soles(total) || total == 0);
+            // Half-up in integers: (total × percent + 50) / 100, unless that is all of it.
+            let half_up = (total * percent + 50) / 100;
+            prop_assert_eq!(uber.cents(), if half_up < total { half_up } else { 0 });
         }
 
         /// Discounts granted one after another, each checked against what is still owed,
@@ -594,6 +600,8 @@ mod tests {
             }
             let owed = total_with_discount(soles(total), granted.iter().copied());
             if let Some(uber) = uber_plan_discount(soles(total), percent, owed) {
+                // The plan leaves something owed: it never settles an invoice.
+                prop_assert!(uber < owed);
                 granted.push(uber);
             }
             let sum: i64 = granted.iter().map(|d| d.cents()).sum();

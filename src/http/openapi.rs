@@ -34,6 +34,7 @@ use crate::domain::money::Money;
         clients::change_password,
         clients::create_lead,
         contracts::list_invoices,
+        contracts::list_invoices_v2,
         contracts::get_car_v1,
         contracts::get_car_v2,
         super::health,

@@ -556,9 +556,10 @@ async fn the_uber_plan_discount_follows_the_tier(app: TestApp) {
     assert_eq!(discounts[0]["observations"], "Descuento Uber Pro (6%)");
 }
 
-/// A plan discount takes no more than the other discounts left owed; a week it leaves
-/// owing nothing is settled, and keeps that when the tier changes again.
-async fn a_plan_discount_takes_only_what_is_left(app: TestApp) {
+/// A plan discount never settles an invoice: where it would take all that other
+/// discounts leave owed, it gives nothing, so a tier set by mistake (even at 100 %) marks
+/// nothing paid, and taking it back restores every week.
+async fn a_plan_discount_never_settles_an_invoice(app: TestApp) {
     let staff = app.staff_token("ops").await;
     let driver = new_driver(&app, &staff, "40222334", 3).await;
     activate(&app, &staff, &driver, lima_today()).await;
@@ -580,24 +581,62 @@ async fn a_plan_discount_takes_only_what_is_left(app: TestApp) {
     .await;
     assert_eq!(status, 200, "{body}");
 
+    // Oro's 26.25 would take all the S/ 15.00 left on week 1: not there, only elsewhere.
     set_tier(&app, &staff, driver.client_id, json!("oro")).await;
-    set_tier(&app, &staff, driver.client_id, json!("platino")).await;
-
-    let paid = results(&app, &driver.token, &driver.hash, "paid").await;
-    assert_eq!(paid.len(), 1);
-    assert_eq!(paid[0]["id"], json!(week_one));
-    assert_eq!(paid[0]["total_with_discount"], json!(0));
+    let pending = results(&app, &driver.token, &driver.hash, "pendings").await;
+    let shown: Vec<(Value, Value)> = pending
+        .iter()
+        .map(|i| {
+            (
+                i["total_with_discount"].clone(),
+                json!(i["discounts"].as_array().unwrap().len()),
+            )
+        })
+        .collect();
     assert_eq!(
-        paid[0]["discounts"],
-        json!([
-            { "amount": 510, "observations": "Auto en el taller", "type": "manual" },
-            { "amount": 15, "observations": "Descuento Uber Pro (5%)", "type": "uber_plan" }
-        ])
+        shown,
+        [
+            (json!(15), json!(1)),
+            (json!(498.75), json!(1)),
+            (json!(498.75), json!(1))
+        ]
     );
-    assert_eq!(paid[0]["paid_date"], json!(lima_today().to_string()));
-    let (left, discounts) = pending_weekly(&app, &driver).await;
-    assert_eq!(left, json!(488.25));
-    assert_eq!(discounts[0]["amount"], json!(36.75));
+
+    // A tier's percent typed as 100 settles nothing, and the fix restores every week.
+    let plans = status_json(
+        app.backoffice(Method::GET, "/uber-plans/", &staff, None)
+            .await,
+    )
+    .await
+    .1;
+    let oro_id = plans["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code_name"] == "oro")
+        .unwrap()["id"]
+        .clone();
+    for percent in [100, 5] {
+        let (status, body) = status_json(
+            app.backoffice(
+                Method::PATCH,
+                &format!("/uber-plans/{oro_id}/"),
+                &staff,
+                Some(json!({ "discount_percent": percent })),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let paid = results(&app, &driver.token, &driver.hash, "paid").await;
+        assert_eq!(paid, Vec::<Value>::new(), "at {percent} %");
+    }
+    let pending = results(&app, &driver.token, &driver.hash, "pendings").await;
+    let owed: Vec<Value> = pending
+        .iter()
+        .map(|i| i["total_with_discount"].clone())
+        .collect();
+    assert_eq!(owed, [json!(15), json!(498.75), json!(498.75)]);
 }
 
 async fn a_cancelled_contract_keeps_only_what_fell_due(app: TestApp) {
@@ -637,6 +676,6 @@ crate::db_tests!(
     the_demo_shows_every_list,
     another_clients_contract_answers_like_a_missing_one,
     the_uber_plan_discount_follows_the_tier,
-    a_plan_discount_takes_only_what_is_left,
+    a_plan_discount_never_settles_an_invoice,
     a_cancelled_contract_keeps_only_what_fell_due,
 );

@@ -24,6 +24,7 @@ async fn openapi_document_lists_the_routes_and_the_token_header(app: TestApp) {
         "/api/v2/clients/profile/",
         "/api/v1/clients/cards/",
         "/api/v1/contracts/{contract_hash}/invoices/{status}/",
+        "/api/v2/contracts/{contract_hash}/invoices/{status}/",
         "/api/v1/contracts/{contract_hash}/car/",
         "/api/v2/contracts/{contract_hash}/car/",
     ] {

@@ -247,6 +247,13 @@ async fn a_split_adds_up_to_the_cent(app: TestApp) {
         ]),
     )
     .await;
+    let every_fault: Value = serde_json::from_str(&format!(
+        r#"[{{"amount": 0, "due_date": "{0}"}}, {{"amount": -1, "due_date": "bad"}},
+            {{"amount": 1e20, "due_date": "{0}"}}]"#,
+        in_days(3)
+    ))
+    .unwrap();
+    let every_fault = split(&app, &ops, second, every_fault).await;
     let not_a_list = split(&app, &ops, second, json!("525")).await;
     let again = split(
         &app,
@@ -333,6 +340,15 @@ async fn a_split_adds_up_to_the_cent(app: TestApp) {
         refused(&[
             "El monto de la fracción 1 debe tener como máximo 2 decimales",
             "La fecha de la fracción 1 debe ser una fecha AAAA-MM-DD entre los años 2000 y 2100",
+        ])
+    );
+    assert_eq!(
+        every_fault,
+        refused(&[
+            "El monto de la fracción 1 debe ser mayor que 0",
+            "El monto de la fracción 2 debe ser mayor que 0",
+            "La fecha de la fracción 2 debe ser una fecha AAAA-MM-DD entre los años 2000 y 2100",
+            "El monto de la fracción 3 es demasiado grande",
         ])
     );
     assert_eq!(not_a_list.0, 400);

@@ -76,11 +76,7 @@ pub async fn add_invoice_discount(
     let invoice_id = path_id(&raw_id, INVOICE_NOT_FOUND)?;
     let mut failures = Vec::new();
     let amount = Money::from_decimal(body.amount).ok_or_else(|| {
-        let whole_cents = body
-            .amount
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .is_some_and(|cents| cents.fract().is_zero());
-        if whole_cents {
+        if has_whole_cents(body.amount) {
             "El campo 'amount' es demasiado grande".to_owned()
         } else {
             "El campo 'amount' debe ser un monto con hasta 2 decimales".to_owned()
@@ -169,15 +165,30 @@ pub struct FractionRequest {
 }
 
 /// Reads the fractions asked for, or says what is wrong with each, numbered from 1.
+/// Whether an amount that is not a `Money` failed for its size (it is whole cents) rather
+/// than for a fraction of a cent.
+fn has_whole_cents(amount: Decimal) -> bool {
+    amount
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .is_some_and(|cents| cents.fract().is_zero())
+}
+
 fn fraction_plans(requested: &[FractionRequest]) -> Result<Vec<FractionPlan>, Vec<String>> {
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     for (n, fraction) in (1..).zip(requested) {
         let amount = Money::from_decimal(fraction.amount);
-        if amount.is_none() {
-            errors.push(format!(
+        match amount {
+            None if has_whole_cents(fraction.amount) => {
+                errors.push(format!("El monto de la fracción {n} es demasiado grande"));
+            }
+            None => errors.push(format!(
                 "El monto de la fracción {n} debe tener como máximo 2 decimales"
-            ));
+            )),
+            Some(amount) if amount <= Money::ZERO => {
+                errors.push(format!("El monto de la fracción {n} debe ser mayor que 0"));
+            }
+            Some(_) => {}
         }
         let due_date = parse_day(&fraction.due_date);
         if due_date.is_none() {
