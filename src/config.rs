@@ -247,7 +247,7 @@ pub struct BillingSettings {
 
     /// How soon the daily run looks again when another process holds the billing lock:
     /// that run may end unfinished (killed), and today's run is then still owed.
-    #[arg(skip = std::time::Duration::from_secs(60))]
+    #[arg(skip = DEFAULT_LOCK_RETRY)]
     pub lock_retry: std::time::Duration,
 }
 
@@ -259,10 +259,13 @@ impl Default for BillingSettings {
             grace_days: 3,
             run_at: NaiveTime::from_hms_opt(6, 0, 0).expect("a valid time"),
             schedule: true,
-            lock_retry: std::time::Duration::from_secs(60),
+            lock_retry: DEFAULT_LOCK_RETRY,
         }
     }
 }
+
+/// How soon the daily billing run looks again at a lock held elsewhere.
+const DEFAULT_LOCK_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Longest grace accepted: a quarter; more is surely a mistake.
 const MAX_GRACE_DAYS: i64 = 90;

@@ -434,8 +434,7 @@ async fn add_missing_invoices(
             uninvoiced_contract(tx, second.client_id, SECOND_CONTRACT).await?
     {
         insert_second_invoices(tx, id, start, now).await?;
-        let percent = invoices::uber_plan_percent_of(tx, second.client_id).await?;
-        invoices::apply_uber_plan(tx, backend, second.client_id, percent, now).await?;
+        invoices::apply_current_uber_plan(tx, backend, second.client_id, now).await?;
     }
     Ok(())
 }
@@ -516,8 +515,7 @@ async fn insert_second_client(tx: &mut Tx, backend: Backend, hash: &str) -> anyh
         .await?
         .context("the seeded Oro Uber plan is missing")?;
     clients::set_uber_plan(&mut **tx, client_id, Some(oro)).await?;
-    let percent = invoices::uber_plan_percent_of(tx, client_id).await?;
-    invoices::apply_uber_plan(tx, backend, client_id, percent, now).await?;
+    invoices::apply_current_uber_plan(tx, backend, client_id, now).await?;
     let card = MaskedCardNumber::parse("411111XXXXXX1111").expect("valid mask");
     cards::insert(
         &mut **tx,

@@ -46,7 +46,7 @@ pub fn router_v2() -> Router<AppState> {
     Router::new()
         .route(
             "/contracts/{contract_hash}/invoices/{status}",
-            get(list_invoices_v2),
+            get(list_invoices),
         )
         .route(
             "/contracts/{contract_hash}/invoices",
@@ -155,26 +155,6 @@ fn bad_invoice_status() -> ApiError {
 /// as any other status not in the list, not an unknown path.
 async fn no_invoice_status(_client: ClientSession) -> ApiError {
     bad_invoice_status()
-}
-
-/// The contract's invoices in one status, under v2: the same shape as v1.
-#[utoipa::path(get, path = "/api/v2/contracts/{contract_hash}/invoices/{status}/",
-    tag = "clients",
-    params(
-        ("contract_hash" = String, Path, description = "The contract's `hash`"),
-        ("status" = String, Path, description = "`pendings`, `fractions`, `freezed` or `paid`"),
-    ),
-    security(("token" = [])),
-    responses(
-        (status = 200, body = InvoiceList),
-        (status = 400, description = "As under v1"),
-    ))]
-pub async fn list_invoices_v2(
-    state: State<AppState>,
-    client: ClientSession,
-    path: Path<(String, String)>,
-) -> Result<Json<InvoiceList>, ApiError> {
-    list_invoices(state, client, path).await
 }
 
 /// The contract's invoices in one status, by due date then priority.

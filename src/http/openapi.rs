@@ -5,7 +5,8 @@ use axum::Router;
 use utoipa::{
     Modify, OpenApi, PartialSchema, ToSchema,
     openapi::{
-        RefOr,
+        PathItem, RefOr,
+        path::Operation,
         schema::{ObjectBuilder, Schema, Type},
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
@@ -20,8 +21,8 @@ use crate::domain::money::Money;
     info(
         title = "Leasy API",
         description = "API of the Leasy driver app. Every `/api/v1/` path also answers under \
-                       `/api/v2/`, where a v2 shape is listed separately. Paths end in `/`; the \
-                       same path without the slash answers too. Errors are \
+                       `/api/v2/`, and is listed there too, with its v2 shape where it has one. \
+                       Paths end in `/`; the same path without the slash answers too. Errors are \
                        `{\"error\": \"<message>\"}` or `{\"error\": [\"<message>\"]}` in Spanish."
     ),
     paths(
@@ -34,7 +35,6 @@ use crate::domain::money::Money;
         clients::change_password,
         clients::create_lead,
         contracts::list_invoices,
-        contracts::list_invoices_v2,
         contracts::get_car_v1,
         contracts::get_car_v2,
         super::health,
@@ -147,18 +147,12 @@ struct Finishing;
 impl Modify for Finishing {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         openapi.info.license = Some(utoipa::openapi::License::new("Propietaria (Leasy S.A.C.)"));
+        mirror_v1_under_v2(&mut openapi.paths.paths);
         // Handlers of the app and of the back office may share a name (`list_faqs`); an
         // operation id must be unique, so the back-office one takes a prefix.
         let mut seen = std::collections::HashSet::new();
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 if let Some(id) = operation.operation_id.as_mut()
                     && !seen.insert(id.clone())
                 {
@@ -173,14 +167,7 @@ impl Modify for Finishing {
             }
         }
         for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 for (status, response) in operation.responses.responses.iter_mut() {
                     if let RefOr::T(response) = response
                         && response.description.is_empty()
@@ -209,6 +196,42 @@ impl Modify for Finishing {
             ))),
         );
     }
+}
+
+/// Lists under `/api/v2/` every `/api/v1/` path that has no v2 shape of its own: the
+/// router serves each v1 endpoint under v2 too, so the document says so path by path
+/// rather than each handler declaring itself twice. The copies' operation ids end in `_v2`.
+fn mirror_v1_under_v2(paths: &mut utoipa::openapi::path::PathsMap<String, PathItem>) {
+    let copies: Vec<(String, PathItem)> = paths
+        .iter()
+        .filter_map(|(path, item)| {
+            let v2 = path
+                .strip_prefix("/api/v1/")
+                .map(|rest| format!("/api/v2/{rest}"))?;
+            (!paths.contains_key(&v2)).then(|| (v2, item.clone()))
+        })
+        .collect();
+    for (path, mut item) in copies {
+        for operation in operations(&mut item) {
+            if let Some(id) = operation.operation_id.as_mut() {
+                id.push_str("_v2");
+            }
+        }
+        paths.insert(path, item);
+    }
+}
+
+/// The operations of a path that our routes use.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 fn default_description(status: &str) -> &'static str {

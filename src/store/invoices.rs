@@ -337,43 +337,31 @@ pub async fn add_discount(tx: &mut Tx, discount: &NewDiscount<'_>, now: i64) -> 
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    refresh_total_with_discount(tx, discount.invoice_id).await?;
-    settle_if_nothing_owed(tx, discount.invoice_id, lima_day(now)).await
-}
-
-/// Marks paid on `today` a pending or frozen invoice whose discounts leave nothing to pay
-/// (`invoice::settled_by_discounts`): no payment of zero will ever come for it, and left
-/// unpaid it would earn a penalty and keep its contract from finishing.
-async fn settle_if_nothing_owed(
-    tx: &mut Tx,
-    invoice_id: i64,
-    today: NaiveDate,
-) -> sqlx::Result<()> {
-    let (status, owed): (String, i64) = sqlx::query_as(
-        "select status, total_with_discount_cents from invoices where invoice_id = $1",
-    )
-    .bind(invoice_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let Some(status) = InvoiceStatus::parse(&status) else {
-        return Ok(());
-    };
-    if invoice::settled_by_discounts(status, Money::from_cents(owed)) {
+    // Discounts that leave nothing owed settle the invoice: no payment of zero will ever
+    // come for it, and left unpaid it would earn a penalty and keep its contract from
+    // finishing.
+    let (status, owed) = refresh_total_with_discount(tx, discount.invoice_id).await?;
+    if status.is_some_and(|status| invoice::settled_by_discounts(status, owed)) {
         sqlx::query("update invoices set status = 'paid', paid_date = $1 where invoice_id = $2")
-            .bind(day_text(today))
-            .bind(invoice_id)
+            .bind(day_text(lima_day(now)))
+            .bind(discount.invoice_id)
             .execute(&mut **tx)
             .await?;
     }
     Ok(())
 }
 
-/// Sets `total_with_discount` from the invoice's total and discounts, by the domain's rule.
-pub async fn refresh_total_with_discount(tx: &mut Tx, invoice_id: i64) -> sqlx::Result<()> {
-    let total: i64 = sqlx::query_scalar("select total_cents from invoices where invoice_id = $1")
-        .bind(invoice_id)
-        .fetch_one(&mut **tx)
-        .await?;
+/// Sets `total_with_discount` from the invoice's total and discounts, by the domain's rule;
+/// answers the invoice's status and what it now owes.
+pub async fn refresh_total_with_discount(
+    tx: &mut Tx,
+    invoice_id: i64,
+) -> sqlx::Result<(Option<InvoiceStatus>, Money)> {
+    let (status, total): (String, i64) =
+        sqlx::query_as("select status, total_cents from invoices where invoice_id = $1")
+            .bind(invoice_id)
+            .fetch_one(&mut **tx)
+            .await?;
     let discounts: Vec<i64> =
         sqlx::query_scalar("select amount_cents from invoice_discounts where invoice_id = $1")
             .bind(invoice_id)
@@ -388,7 +376,7 @@ pub async fn refresh_total_with_discount(tx: &mut Tx, invoice_id: i64) -> sqlx::
         .bind(invoice_id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    Ok((InvoiceStatus::parse(&status), left))
 }
 
 /// Gives the client's unpaid weekly fees the discount of an Uber plan of `percent` %
@@ -461,11 +449,24 @@ pub async fn apply_uber_plan(
                 )
                 .await?;
             }
-            None => refresh_total_with_discount(tx, invoice_id).await?,
+            None => {
+                refresh_total_with_discount(tx, invoice_id).await?;
+            }
         }
         changed += 1;
     }
     Ok(changed)
+}
+
+/// `apply_uber_plan` with the plan the client has now (none removes plan discounts).
+pub async fn apply_current_uber_plan(
+    tx: &mut Tx,
+    backend: Backend,
+    client_id: i64,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let percent = uber_plan_percent_of(tx, client_id).await?;
+    apply_uber_plan(tx, backend, client_id, percent, now).await
 }
 
 /// Gives every client on an Uber plan the plan's new percent on their unpaid weekly fees

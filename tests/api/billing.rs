@@ -184,6 +184,23 @@ async fn runs(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// The `(run_date, trigger)` of the first billing run to finish, waiting up to 30 s for one.
+async fn finished_run(app: &TestApp) -> Option<(String, String)> {
+    for _ in 0..300 {
+        let seen = sqlx::query_as::<_, (String, String)>(
+            "select run_date, trigger from billing_runs where finished_at is not null",
+        )
+        .fetch_optional(app.store.pool())
+        .await
+        .unwrap();
+        if seen.is_some() {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
 /// Week 1 of a contract falls due on `due`: no penalty on `due` + 3 grace days, one the
 /// day after, shown in the client's pending list with the configured amount, dated the
 /// run's day, after every week of the schedule.
@@ -524,23 +541,14 @@ async fn the_daily_run_waits_for_a_held_lock(app: TestApp) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let runs_while_held = runs(&app).await;
     drop(held);
-    let mut finished = None;
-    for _ in 0..100 {
-        finished = sqlx::query_scalar::<_, String>(
-            "select trigger from billing_runs where finished_at is not null",
-        )
-        .fetch_optional(app.store.pool())
-        .await
-        .unwrap();
-        if finished.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let finished = finished_run(&app).await;
     scheduler.abort();
 
     assert_eq!(runs_while_held, 0);
-    assert_eq!(finished.as_deref(), Some("schedule"));
+    assert_eq!(
+        finished.map(|(_, trigger)| trigger).as_deref(),
+        Some("schedule")
+    );
     assert_eq!(penalties(&app, &contract).await.len(), 2);
 }
 
@@ -782,19 +790,7 @@ async fn serve_catches_up_on_a_missed_daily_run(db: Db) {
     else {
         return;
     };
-    let mut seen = None;
-    for _ in 0..300 {
-        seen = sqlx::query_as::<_, (String, String)>(
-            "select run_date, trigger from billing_runs where finished_at is not null",
-        )
-        .fetch_optional(app.store.pool())
-        .await
-        .unwrap();
-        if seen.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let seen = finished_run(&app).await;
     assert_eq!(
         seen,
         Some((day_text(today()), "schedule".to_owned())),

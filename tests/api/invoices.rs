@@ -473,6 +473,42 @@ async fn set_tier(app: &TestApp, staff: &str, client_id: i64, tier: Value) {
     assert_eq!(status, 200, "{body}");
 }
 
+/// The invoice id of the driver's first weekly fee.
+async fn week_one(app: &TestApp, driver: &Driver) -> i64 {
+    sqlx::query_scalar("select invoice_id from invoices where contract_id = $1 and week = 1")
+        .bind(driver.contract_id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+/// Sets an Uber plan tier's percent through the back office.
+async fn set_plan_percent(app: &TestApp, staff: &str, code_name: &str, percent: i64) {
+    let (_, plans) = status_json(
+        app.backoffice(Method::GET, "/uber-plans/", staff, None)
+            .await,
+    )
+    .await;
+    let id = plans["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code_name"] == code_name)
+        .unwrap()["id"]
+        .clone();
+    let (status, body) = status_json(
+        app.backoffice(
+            Method::PATCH,
+            &format!("/uber-plans/{id}/"),
+            staff,
+            Some(json!({ "discount_percent": percent })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
 /// `(total_with_discount, discounts)` of every pending weekly fee, which must all agree.
 async fn pending_weekly(app: &TestApp, driver: &Driver) -> (Value, Value) {
     let pending = results(app, &driver.token, &driver.hash, "pendings").await;
@@ -497,12 +533,7 @@ async fn the_uber_plan_discount_follows_the_tier(app: TestApp) {
     assert_eq!(pending_weekly(&app, &driver).await, (json!(498.75), oro));
 
     // Week 1 is paid: it keeps what it was paid with.
-    let week_one: i64 =
-        sqlx::query_scalar("select invoice_id from invoices where contract_id = $1 and week = 1")
-            .bind(driver.contract_id)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let week_one = week_one(&app, &driver).await;
     sqlx::query("update invoices set status = 'paid', paid_date = due_date where invoice_id = $1")
         .bind(week_one)
         .execute(app.store.pool())
@@ -527,30 +558,7 @@ async fn the_uber_plan_discount_follows_the_tier(app: TestApp) {
 
     // A tier's new percent reaches the weekly fees its clients still owe.
     set_tier(&app, &staff, driver.client_id, json!("oro")).await;
-    let plans = status_json(
-        app.backoffice(Method::GET, "/uber-plans/", &staff, None)
-            .await,
-    )
-    .await
-    .1;
-    let oro_id = plans["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["code_name"] == "oro")
-        .unwrap()["id"]
-        .clone();
-    let (status, _) = status_json(
-        app.backoffice(
-            Method::PATCH,
-            &format!("/uber-plans/{oro_id}/"),
-            &staff,
-            Some(json!({ "discount_percent": 6 })),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200);
+    set_plan_percent(&app, &staff, "oro", 6).await;
     let (left, discounts) = pending_weekly(&app, &driver).await;
     assert_eq!(left, json!(493.5));
     assert_eq!(discounts[0]["observations"], "Descuento Uber Pro (6%)");
@@ -563,12 +571,7 @@ async fn a_plan_discount_never_settles_an_invoice(app: TestApp) {
     let staff = app.staff_token("ops").await;
     let driver = new_driver(&app, &staff, "40222334", 3).await;
     activate(&app, &staff, &driver, lima_today()).await;
-    let week_one: i64 =
-        sqlx::query_scalar("select invoice_id from invoices where contract_id = $1 and week = 1")
-            .bind(driver.contract_id)
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
+    let week_one = week_one(&app, &driver).await;
     let (status, body) = status_json(
         app.backoffice(
             Method::POST,
@@ -603,31 +606,8 @@ async fn a_plan_discount_never_settles_an_invoice(app: TestApp) {
     );
 
     // A tier's percent typed as 100 settles nothing, and the fix restores every week.
-    let plans = status_json(
-        app.backoffice(Method::GET, "/uber-plans/", &staff, None)
-            .await,
-    )
-    .await
-    .1;
-    let oro_id = plans["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["code_name"] == "oro")
-        .unwrap()["id"]
-        .clone();
     for percent in [100, 5] {
-        let (status, body) = status_json(
-            app.backoffice(
-                Method::PATCH,
-                &format!("/uber-plans/{oro_id}/"),
-                &staff,
-                Some(json!({ "discount_percent": percent })),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, 200, "{body}");
+        set_plan_percent(&app, &staff, "oro", percent).await;
         let paid = results(&app, &driver.token, &driver.hash, "paid").await;
         assert_eq!(paid, Vec::<Value>::new(), "at {percent} %");
     }

@@ -30,6 +30,13 @@ async fn openapi_document_lists_the_routes_and_the_token_header(app: TestApp) {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
+    // Every v1 path answers under v2 too, and the document lists it there.
+    for path in doc["paths"].as_object().unwrap().keys() {
+        if let Some(rest) = path.strip_prefix("/api/v1/") {
+            let twin = format!("/api/v2/{rest}");
+            assert!(doc["paths"][&twin].is_object(), "{twin} is documented");
+        }
+    }
     let schemes = doc["components"]["securitySchemes"]
         .as_object()
         .expect("security schemes");

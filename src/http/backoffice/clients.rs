@@ -389,12 +389,10 @@ pub async fn set_uber_plan(
     let mut change = ClientChange::begin(&state, client_id).await?;
     store::clients::set_uber_plan(&mut *change.tx, client_id, plan_id).await?;
     // The tier's discount moves to every weekly fee still owed.
-    let percent = store::invoices::uber_plan_percent_of(&mut change.tx, client_id).await?;
-    store::invoices::apply_uber_plan(
+    store::invoices::apply_current_uber_plan(
         &mut change.tx,
         state.store.backend(),
         client_id,
-        percent,
         now_unix(),
     )
     .await?;

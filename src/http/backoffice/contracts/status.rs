@@ -165,8 +165,7 @@ async fn create_schedule(
         now,
     )
     .await?;
-    let percent = store::invoices::uber_plan_percent_of(tx, contract.client_id).await?;
-    store::invoices::apply_uber_plan(tx, state.store.backend(), contract.client_id, percent, now)
+    store::invoices::apply_current_uber_plan(tx, state.store.backend(), contract.client_id, now)
         .await?;
     Ok(())
 }

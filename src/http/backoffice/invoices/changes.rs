@@ -75,12 +75,12 @@ pub async fn add_invoice_discount(
     staff.require(Permission::Operate)?;
     let invoice_id = path_id(&raw_id, INVOICE_NOT_FOUND)?;
     let mut failures = Vec::new();
-    let amount = Money::from_decimal(body.amount).ok_or_else(|| {
-        if has_whole_cents(body.amount) {
-            "El campo 'amount' es demasiado grande".to_owned()
-        } else {
-            "El campo 'amount' debe ser un monto con hasta 2 decimales".to_owned()
+    let amount = exact_amount(body.amount).map_err(|fault| {
+        match fault {
+            AmountFault::TooLarge => "El campo 'amount' es demasiado grande",
+            AmountFault::TooPrecise => "El campo 'amount' debe ser un monto con hasta 2 decimales",
         }
+        .to_owned()
     });
     let amount = kept(&mut failures, amount);
     let observations = kept(&mut failures, observations(&body.observations));
@@ -164,32 +164,44 @@ pub struct FractionRequest {
     due_date: String,
 }
 
-/// Reads the fractions asked for, or says what is wrong with each, numbered from 1.
-/// Whether an amount that is not a `Money` failed for its size (it is whole cents) rather
-/// than for a fraction of a cent.
-fn has_whole_cents(amount: Decimal) -> bool {
-    amount
-        .checked_mul(Decimal::ONE_HUNDRED)
-        .is_some_and(|cents| cents.fract().is_zero())
+/// Why an amount asked for is not a `Money`.
+enum AmountFault {
+    /// Whole cents, but beyond what `Money` holds.
+    TooLarge,
+    /// A fraction of a cent.
+    TooPrecise,
 }
 
+/// An amount asked for, as exact cents.
+fn exact_amount(amount: Decimal) -> Result<Money, AmountFault> {
+    Money::from_decimal(amount).ok_or_else(|| {
+        let whole_cents = amount
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .is_some_and(|cents| cents.fract().is_zero());
+        if whole_cents {
+            AmountFault::TooLarge
+        } else {
+            AmountFault::TooPrecise
+        }
+    })
+}
+
+/// Reads the fractions asked for, or says what is wrong with each, numbered from 1.
 fn fraction_plans(requested: &[FractionRequest]) -> Result<Vec<FractionPlan>, Vec<String>> {
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     for (n, fraction) in (1..).zip(requested) {
-        let amount = Money::from_decimal(fraction.amount);
-        match amount {
-            None if has_whole_cents(fraction.amount) => {
-                errors.push(format!("El monto de la fracción {n} es demasiado grande"));
-            }
-            None => errors.push(format!(
-                "El monto de la fracción {n} debe tener como máximo 2 decimales"
-            )),
-            Some(amount) if amount <= Money::ZERO => {
-                errors.push(format!("El monto de la fracción {n} debe ser mayor que 0"));
-            }
-            Some(_) => {}
+        let amount = exact_amount(fraction.amount);
+        let fault = match &amount {
+            Err(AmountFault::TooLarge) => Some("es demasiado grande"),
+            Err(AmountFault::TooPrecise) => Some("debe tener como máximo 2 decimales"),
+            Ok(amount) if *amount <= Money::ZERO => Some("debe ser mayor que 0"),
+            Ok(_) => None,
+        };
+        if let Some(fault) = fault {
+            errors.push(format!("El monto de la fracción {n} {fault}"));
         }
+        let amount = amount.ok();
         let due_date = parse_day(&fraction.due_date);
         if due_date.is_none() {
             errors.push(format!(
