@@ -21,7 +21,8 @@ use crate::domain::money::Money;
     info(
         title = "Leasy API",
         description = "API of the Leasy driver app. Every `/api/v1/` path also answers under \
-                       `/api/v2/`, and is listed there too, with its v2 shape where it has one. \
+                       `/api/v2/`, and is listed there too, with its v2 shape where it has one; the \
+                       commons answer and are listed under both. \
                        Paths end in `/`; the same path without the slash answers too. Errors are \
                        `{\"error\": \"<message>\"}` or `{\"error\": [\"<message>\"]}` in Spanish."
     ),
@@ -147,7 +148,7 @@ struct Finishing;
 impl Modify for Finishing {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         openapi.info.license = Some(utoipa::openapi::License::new("Propietaria (Leasy S.A.C.)"));
-        mirror_v1_under_v2(&mut openapi.paths.paths);
+        mirror_versions(&mut openapi.paths.paths);
         // Handlers of the app and of the back office may share a name (`list_faqs`); an
         // operation id must be unique, so the back-office one takes a prefix.
         let mut seen = std::collections::HashSet::new();
@@ -198,23 +199,30 @@ impl Modify for Finishing {
     }
 }
 
-/// Lists under `/api/v2/` every `/api/v1/` path that has no v2 shape of its own: the
-/// router serves each v1 endpoint under v2 too, so the document says so path by path
-/// rather than each handler declaring itself twice. The copies' operation ids end in `_v2`.
-fn mirror_v1_under_v2(paths: &mut utoipa::openapi::path::PathsMap<String, PathItem>) {
-    let copies: Vec<(String, PathItem)> = paths
+/// Lists each path under both versions, as the router serves them: every `/api/v1/` path
+/// without a v2 shape of its own also under `/api/v2/`, and the commons, documented under
+/// v2, also under v1. So no handler declares itself twice. A copy's operation id ends in
+/// `_v2` or `_v1`.
+fn mirror_versions(paths: &mut utoipa::openapi::path::PathsMap<String, PathItem>) {
+    let twin = |path: &str| {
+        if let Some(rest) = path.strip_prefix("/api/v1/") {
+            Some((format!("/api/v2/{rest}"), "_v2"))
+        } else {
+            let rest = path.strip_prefix("/api/v2/commons/")?;
+            Some((format!("/api/v1/commons/{rest}"), "_v1"))
+        }
+    };
+    let copies: Vec<(String, &str, PathItem)> = paths
         .iter()
         .filter_map(|(path, item)| {
-            let v2 = path
-                .strip_prefix("/api/v1/")
-                .map(|rest| format!("/api/v2/{rest}"))?;
-            (!paths.contains_key(&v2)).then(|| (v2, item.clone()))
+            let (other, suffix) = twin(path)?;
+            (!paths.contains_key(&other)).then(|| (other, suffix, item.clone()))
         })
         .collect();
-    for (path, mut item) in copies {
+    for (path, suffix, mut item) in copies {
         for operation in operations(&mut item) {
             if let Some(id) = operation.operation_id.as_mut() {
-                id.push_str("_v2");
+                id.push_str(suffix);
             }
         }
         paths.insert(path, item);

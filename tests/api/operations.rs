@@ -30,13 +30,19 @@ async fn openapi_document_lists_the_routes_and_the_token_header(app: TestApp) {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
-    // Every v1 path answers under v2 too, and the document lists it there.
+    // Every v1 path answers under v2 too, and the commons under v1 too; the document
+    // lists each under both.
     for path in doc["paths"].as_object().unwrap().keys() {
         if let Some(rest) = path.strip_prefix("/api/v1/") {
             let twin = format!("/api/v2/{rest}");
             assert!(doc["paths"][&twin].is_object(), "{twin} is documented");
         }
+        if let Some(rest) = path.strip_prefix("/api/v2/commons/") {
+            let twin = format!("/api/v1/commons/{rest}");
+            assert!(doc["paths"][&twin].is_object(), "{twin} is documented");
+        }
     }
+    assert!(doc["paths"]["/api/v1/commons/expense_categories/"].is_object());
     let schemes = doc["components"]["securitySchemes"]
         .as_object()
         .expect("security schemes");
